@@ -1,0 +1,50 @@
+package io.fluxops.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** A queue-depth gauge each inference pod exposes in Prometheus text format. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PodsQueueSpec {
+
+  @Min(1)
+  @Max(65535)
+  @Default("8080")
+  @JsonPropertyDescription("Port of the metrics endpoint in each pod.")
+  private int port = 8080;
+
+  @Default("/metrics")
+  @JsonPropertyDescription("Path of the metrics endpoint.")
+  private String path = "/metrics";
+
+  @Default("flux_queue_depth")
+  @JsonPropertyDescription("Gauge of queued plus running generations; summed over its series.")
+  private String metric = "flux_queue_depth";
+
+  public int getPort() {
+    return port;
+  }
+
+  public void setPort(int port) {
+    this.port = port;
+  }
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public String getMetric() {
+    return metric;
+  }
+
+  public void setMetric(String metric) {
+    this.metric = metric;
+  }
+}

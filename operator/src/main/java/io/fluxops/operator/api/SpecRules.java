@@ -1,0 +1,56 @@
+package io.fluxops.operator.api;
+
+/**
+ * The cross-field rules of a FluxDeployment, as CEL for the CRD's {@code x-kubernetes-validations}
+ * and as the message a user reads. The operator checks the same rules again in Java (see {@code
+ * SpecValidator}) because not every API server it meets runs CEL; both use these messages.
+ */
+public final class SpecRules {
+
+  public static final String REPLICAS_XOR_AUTOSCALING =
+      "!(has(self.replicas) && has(self.autoscaling))";
+  public static final String REPLICAS_XOR_AUTOSCALING_MESSAGE =
+      "spec.replicas and spec.autoscaling are exclusive: remove spec.replicas to autoscale, or"
+          + " remove spec.autoscaling to run a fixed number of replicas";
+
+  public static final String FP4_NEEDS_BLACKWELL =
+      "!has(self.tensorRT) || !has(self.tensorRT.mode) || self.tensorRT.mode != 'fp4'"
+          + " || self.gpu.type == 'blackwell'";
+  public static final String FP4_NEEDS_BLACKWELL_MESSAGE =
+      "spec.tensorRT.mode fp4 (NVFP4) runs only on Blackwell GPUs: set spec.gpu.type to"
+          + " blackwell, or choose tensorRT.mode fp8 or bf16";
+
+  public static final String LICENSE_REQUIRED =
+      "self.model == 'flux-1-schnell' || has(self.license)";
+  public static final String LICENSE_REQUIRED_MESSAGE =
+      "every model but flux-1-schnell is licensed per image by BFL: set spec.license.secretRef"
+          + " to the Secret that holds your BFL API key";
+
+  public static final String MIN_NOT_ABOVE_MAX =
+      "!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas";
+  public static final String MIN_NOT_ABOVE_MAX_MESSAGE =
+      "spec.autoscaling.minReplicas must not exceed spec.autoscaling.maxReplicas: lower"
+          + " minReplicas or raise maxReplicas";
+
+  public static final String ZERO_NEEDS_EXTERNAL_QUEUE =
+      "!has(self.minReplicas) || self.minReplicas > 0 || (has(self.queue) &&"
+          + " has(self.queue.source) && self.queue.source in ['prometheus', 'redis'])";
+  public static final String ZERO_NEEDS_EXTERNAL_QUEUE_MESSAGE =
+      "spec.autoscaling.minReplicas 0 needs a queue that exists without pods: set"
+          + " spec.autoscaling.queue.source to prometheus or redis, or set minReplicas to 1 or"
+          + " more";
+
+  public static final String PROMETHEUS_QUEUE_CONFIGURED =
+      "!has(self.source) || self.source != 'prometheus' || has(self.prometheus)";
+  public static final String PROMETHEUS_QUEUE_CONFIGURED_MESSAGE =
+      "spec.autoscaling.queue.source prometheus needs spec.autoscaling.queue.prometheus with"
+          + " url and query";
+
+  public static final String REDIS_QUEUE_CONFIGURED =
+      "!has(self.source) || self.source != 'redis' || has(self.redis)";
+  public static final String REDIS_QUEUE_CONFIGURED_MESSAGE =
+      "spec.autoscaling.queue.source redis needs spec.autoscaling.queue.redis with address and"
+          + " key";
+
+  private SpecRules() {}
+}

@@ -1,0 +1,32 @@
+package io.fluxops.operator.config;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How this operator instance runs, read once at start from {@link OperatorOptions}.
+ *
+ * @param meteringImage the metering sidecar's image
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param httpPort port of {@code /healthz} and {@code /metrics}
+ * @param leaderElection whether to take a Lease before reconciling
+ * @param leaseNamespace namespace of the Lease
+ * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
+ * @param apiPricePerImageUsd the managed API's default price per image
+ */
+public record OperatorConfig(
+    String meteringImage,
+    Set<String> watchNamespaces,
+    int httpPort,
+    boolean leaderElection,
+    String leaseNamespace,
+    Map<String, Double> gpuHourlyPriceUsd,
+    double apiPricePerImageUsd) {
+
+  public static final String LEASE_NAME = "fluxops-operator";
+
+  public OperatorConfig {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    gpuHourlyPriceUsd = Map.copyOf(gpuHourlyPriceUsd);
+  }
+}

@@ -1,0 +1,150 @@
+package io.fluxops.operator.config;
+
+import io.fluxops.operator.gpu.GpuType;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the operator, each an environment variable with its default and meaning. The
+ * Helm chart sets them; {@link #load(Map)} turns them into an {@link OperatorConfig}.
+ */
+public final class OperatorOptions {
+
+  /** One setting: its environment variable, default and description. */
+  public record Option(String env, String defaultValue, String description) {
+
+    String read(Map<String, String> environment) {
+      String value = environment.get(env);
+      return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    int readInt(Map<String, String> environment, int min, int max) {
+      String value = read(environment);
+      try {
+        int parsed = Integer.parseInt(value);
+        if (parsed >= min && parsed <= max) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below with the range
+      }
+      throw new IllegalArgumentException(
+          env + "=\"" + value + "\" is not a whole number from " + min + " to " + max);
+    }
+
+    double readPrice(Map<String, String> environment) {
+      String value = read(environment);
+      try {
+        double parsed = Double.parseDouble(value);
+        if (parsed >= 0 && Double.isFinite(parsed)) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(env + "=\"" + value + "\" is not a price in USD (>= 0)");
+    }
+
+    boolean readBoolean(Map<String, String> environment) {
+      String value = read(environment);
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(value);
+      }
+      throw new IllegalArgumentException(env + "=\"" + value + "\" must be true or false");
+    }
+  }
+
+  public static final Option METERING_IMAGE =
+      new Option(
+          "FLUXOPS_METERING_IMAGE",
+          "ghcr.io/fluxops/fluxops-metering:0.1.0",
+          "Image of the metering sidecar injected beside every metered model.");
+
+  public static final Option WATCH_NAMESPACES =
+      new Option(
+          "FLUXOPS_WATCH_NAMESPACES",
+          "",
+          "Comma-separated namespaces to watch; empty watches all namespaces.");
+
+  public static final Option HTTP_PORT =
+      new Option("FLUXOPS_HTTP_PORT", "8080", "Port of /healthz and /metrics.");
+
+  public static final Option LEADER_ELECTION =
+      new Option(
+          "FLUXOPS_LEADER_ELECTION",
+          "false",
+          "Take the Lease fluxops-operator before reconciling; needed when more than one replica"
+              + " runs.");
+
+  public static final Option LEASE_NAMESPACE =
+      new Option(
+          "FLUXOPS_LEASE_NAMESPACE",
+          "",
+          "Namespace of the leader-election Lease; the operator's own namespace (POD_NAMESPACE)"
+              + " if empty.");
+
+  public static final Option GPU_PRICE_RTX_4090 =
+      new Option(
+          "FLUXOPS_GPU_PRICE_RTX_4090",
+          "0.69",
+          "USD per RTX 4090 hour when spec.cost does not say (secure-cloud rental, 2026).");
+
+  public static final Option GPU_PRICE_BLACKWELL =
+      new Option(
+          "FLUXOPS_GPU_PRICE_BLACKWELL",
+          "0.99",
+          "USD per Blackwell GPU hour when spec.cost does not say (an assumed RTX 5090 rental"
+              + " price: set your own).");
+
+  public static final Option API_PRICE_PER_IMAGE =
+      new Option(
+          "FLUXOPS_API_PRICE_PER_IMAGE",
+          "0.04",
+          "The managed API's price per image to compare with (FLUX Pro 1.1, May 2026).");
+
+  /** All options, for documentation and the chart. */
+  public static final List<Option> ALL =
+      List.of(
+          METERING_IMAGE,
+          WATCH_NAMESPACES,
+          HTTP_PORT,
+          LEADER_ELECTION,
+          LEASE_NAMESPACE,
+          GPU_PRICE_RTX_4090,
+          GPU_PRICE_BLACKWELL,
+          API_PRICE_PER_IMAGE);
+
+  private OperatorOptions() {}
+
+  /**
+   * Reads the configuration.
+   *
+   * @throws IllegalArgumentException naming the variable, when a value is malformed
+   */
+  public static OperatorConfig load(Map<String, String> environment) {
+    Set<String> namespaces =
+        Arrays.stream(WATCH_NAMESPACES.read(environment).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+    String leaseNamespace = LEASE_NAMESPACE.read(environment);
+    if (leaseNamespace.isEmpty()) {
+      leaseNamespace = environment.getOrDefault("POD_NAMESPACE", "default");
+    }
+    Map<String, Double> gpuPrices = new LinkedHashMap<>();
+    gpuPrices.put(GpuType.RTX_4090.value(), GPU_PRICE_RTX_4090.readPrice(environment));
+    gpuPrices.put(GpuType.BLACKWELL.value(), GPU_PRICE_BLACKWELL.readPrice(environment));
+    return new OperatorConfig(
+        METERING_IMAGE.read(environment),
+        namespaces,
+        HTTP_PORT.readInt(environment, 0, 65535),
+        LEADER_ELECTION.readBoolean(environment),
+        leaseNamespace,
+        gpuPrices,
+        API_PRICE_PER_IMAGE.readPrice(environment));
+  }
+}

@@ -1,0 +1,224 @@
+package io.fluxops.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.api.FluxDeploymentStatus;
+import io.fluxops.operator.config.OperatorConfig;
+import io.fluxops.operator.dependent.DeploymentDependent;
+import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
+import io.fluxops.operator.dependent.ServiceAccountDependent;
+import io.fluxops.operator.dependent.ServiceDependent;
+import io.fluxops.operator.dependent.WorkflowInputs;
+import io.fluxops.operator.status.ConditionType;
+import io.fluxops.operator.status.Conditions;
+import io.fluxops.operator.status.PodDiagnosis;
+import io.fluxops.operator.status.StatusComputer;
+import io.fluxops.operator.workload.Labels;
+import io.fluxops.operator.workload.SpecValidator;
+import io.fluxops.operator.workload.ValidatedSpec;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a FluxDeployment into its inference workload. Orchestration only: validation, the owned
+ * objects and the status each live in their own classes.
+ *
+ * <p>The workflow is invoked explicitly so that an invalid or paused spec changes nothing: the
+ * owned objects are left as they are and only the status says why.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(type = ServiceAccountDependent.class, name = FluxDeploymentReconciler.SA),
+      @Dependent(
+          type = DeploymentDependent.class,
+          name = FluxDeploymentReconciler.DEPLOYMENT,
+          dependsOn = FluxDeploymentReconciler.SA),
+      @Dependent(type = ServiceDependent.class, name = "service"),
+      @Dependent(type = PodDisruptionBudgetDependent.class, name = "poddisruptionbudget")
+    })
+@ControllerConfiguration(name = FluxDeploymentReconciler.NAME)
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 1000L,
+    intervalMultiplier = 2.0,
+    maxInterval = 300_000L)
+public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
+
+  public static final String NAME = "fluxdeployment";
+  static final String SA = "serviceaccount";
+  static final String DEPLOYMENT = "deployment";
+
+  /** How often to look again at pods stuck before their containers exist. */
+  static final Duration STUCK_POD_RECHECK = Duration.ofSeconds(30);
+
+  /** At most this many stuck pods have their events read per reconcile. */
+  private static final int EVENT_LOOKUPS = 3;
+
+  private static final int MAX_ERROR_MESSAGE = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(FluxDeploymentReconciler.class);
+
+  private final OperatorConfig config;
+  private final Clock clock;
+
+  public FluxDeploymentReconciler(OperatorConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, FluxDeployment>> prepareEventSources(
+      EventSourceContext<FluxDeployment> context) {
+    var pods =
+        InformerEventSourceConfiguration.from(Pod.class, FluxDeployment.class)
+            .withName("pods")
+            .withLabelSelector(Labels.MANAGED_SELECTOR)
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  String owner = pod.getMetadata().getLabels().get(Labels.INSTANCE);
+                  return owner == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(pods, context));
+  }
+
+  @Override
+  public UpdateControl<FluxDeployment> reconcile(
+      FluxDeployment fd, Context<FluxDeployment> context) {
+    SpecValidator.Result result = SpecValidator.validate(fd.getSpec());
+    Observation observation =
+        result instanceof SpecValidator.Valid valid
+            ? observe(fd, valid.spec(), context)
+            : invalid(fd, (SpecValidator.Invalid) result);
+    FluxDeploymentStatus next = observation.status();
+    UpdateControl<FluxDeployment> control;
+    if (Objects.equals(next, fd.getStatus())) {
+      control = UpdateControl.noUpdate();
+    } else {
+      fd.setStatus(next);
+      control = UpdateControl.patchStatus(fd);
+    }
+    return observation.recheckPods() ? control.rescheduleAfter(STUCK_POD_RECHECK) : control;
+  }
+
+  /** The status to write, and whether pods need another look soon. */
+  private record Observation(FluxDeploymentStatus status, boolean recheckPods) {}
+
+  private Observation invalid(FluxDeployment fd, SpecValidator.Invalid invalid) {
+    logInvalidOnce(fd, invalid.message());
+    return new Observation(StatusComputer.invalid(fd, invalid.message(), clock.instant()), false);
+  }
+
+  private Observation observe(
+      FluxDeployment fd, ValidatedSpec spec, Context<FluxDeployment> context) {
+    int replicas = ReplicaTarget.desired(fd, spec, context.getSecondaryResource(Deployment.class));
+    if (!fd.getSpec().isPaused()) {
+      new WorkflowInputs(spec, replicas, config.meteringImage()).putInto(context);
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    }
+    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    PodDiagnosis diagnosis = PodDiagnosis.of(pods, List.of());
+    boolean stuck = !diagnosis.waitingForVolumes().isEmpty();
+    if (stuck) {
+      diagnosis = PodDiagnosis.of(pods, eventsOf(fd, diagnosis.waitingForVolumes(), context));
+    }
+    var status =
+        StatusComputer.observed(
+            fd,
+            spec,
+            replicas,
+            context.getSecondaryResource(Deployment.class),
+            diagnosis,
+            clock.instant());
+    return new Observation(status, stuck);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<FluxDeployment> updateErrorStatus(
+      FluxDeployment fd, Context<FluxDeployment> context, Exception e) {
+    String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    if (message.length() > MAX_ERROR_MESSAGE) {
+      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+    }
+    var status = fd.getStatus() == null ? new FluxDeploymentStatus() : fd.getStatus();
+    long generation =
+        fd.getMetadata().getGeneration() == null ? 0 : fd.getMetadata().getGeneration();
+    var conditions =
+        Conditions.from(status.getConditions(), generation, clock.instant())
+            .set(
+                ConditionType.READY,
+                Conditions.Status.FALSE,
+                "ReconcileError",
+                "the operator could not apply the workload and will retry: " + message)
+            .toList();
+    if (conditions.equals(status.getConditions())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    status.setConditions(conditions);
+    fd.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(fd);
+  }
+
+  private Collection<Event> eventsOf(
+      FluxDeployment fd, List<String> podNames, Context<FluxDeployment> context) {
+    String namespace = fd.getMetadata().getNamespace();
+    return podNames.stream()
+        .limit(EVENT_LOOKUPS)
+        .flatMap(
+            pod ->
+                context
+                    .getClient()
+                    .v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .withField("involvedObject.name", pod)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(e -> e.getInvolvedObject() != null)
+                    .filter(e -> pod.equals(e.getInvolvedObject().getName())))
+        .toList();
+  }
+
+  private static void logInvalidOnce(FluxDeployment fd, String message) {
+    boolean alreadyReported =
+        fd.getStatus() != null
+            && Objects.equals(
+                fd.getStatus().getObservedGeneration(), fd.getMetadata().getGeneration())
+            && Conditions.find(fd.getStatus().getConditions(), ConditionType.READY)
+                .map(c -> "InvalidSpec".equals(c.getReason()))
+                .orElse(false);
+    if (!alreadyReported) {
+      LOG.info(
+          "FluxDeployment {}/{} is invalid: {}",
+          fd.getMetadata().getNamespace(),
+          fd.getMetadata().getName(),
+          message);
+    }
+  }
+}

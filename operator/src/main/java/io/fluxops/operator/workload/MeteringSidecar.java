@@ -1,0 +1,130 @@
+package io.fluxops.operator.workload;
+
+import static io.fluxops.operator.workload.InferenceContainer.plain;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fluxops.operator.api.CountingMode;
+import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.api.LicenseSpec;
+import io.fluxops.operator.api.MetricCountingSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@code metering} sidecar: a native sidecar (an init container that keeps running) so
+ * it starts before the server and stops after it, and the only container that mounts the key.
+ */
+final class MeteringSidecar {
+
+  private static final String RESTART_ALWAYS = "Always";
+
+  /** Read-only for the owner and the pod's fsGroup. */
+  private static final int KEY_FILE_MODE = 0440;
+
+  private MeteringSidecar() {}
+
+  static Container build(FluxDeployment fd, ValidatedSpec v, String image) {
+    return new ContainerBuilder()
+        .withName(PodLayout.METERING_CONTAINER)
+        .withImage(image)
+        .withRestartPolicy(RESTART_ALWAYS)
+        .withEnv(env(fd, v))
+        .addNewPort()
+        .withName(PodLayout.METERING_PORT_NAME)
+        .withContainerPort(PodLayout.METERING_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity("50m"))
+        .addToRequests("memory", new Quantity("64Mi"))
+        .addToLimits("memory", new Quantity("128Mi"))
+        .endResources()
+        .addNewVolumeMount()
+        .withName(PodLayout.LICENSE_VOLUME)
+        .withMountPath(PodLayout.LICENSE_DIR)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName(PodLayout.JOURNAL_VOLUME)
+        .withMountPath(PodLayout.JOURNAL_DIR)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName(PodLayout.METERING_TMP_VOLUME)
+        .withMountPath(PodLayout.TMP_DIR)
+        .endVolumeMount()
+        .withStartupProbe(probe("/healthz", 1, 30))
+        .withReadinessProbe(probe("/readyz", 5, 3))
+        .withLivenessProbe(probe("/healthz", 10, 3))
+        .withSecurityContext(SecurityContexts.container(true))
+        .build();
+  }
+
+  /** The sidecar's volumes: the key (never given to the server), its journal and scratch. */
+  static List<Volume> volumes(ValidatedSpec v) {
+    var secretRef = v.spec().getLicense().getSecretRef();
+    return List.of(
+        new VolumeBuilder()
+            .withName(PodLayout.LICENSE_VOLUME)
+            .withNewSecret()
+            .withSecretName(secretRef.getName())
+            .addNewItem()
+            .withKey(secretRef.getKey())
+            .withPath(PodLayout.LICENSE_FILE_NAME)
+            .endItem()
+            .withDefaultMode(KEY_FILE_MODE)
+            .endSecret()
+            .build(),
+        PodTemplateFactory.emptyDir(PodLayout.JOURNAL_VOLUME, "64Mi"),
+        PodTemplateFactory.emptyDir(PodLayout.METERING_TMP_VOLUME, "16Mi"));
+  }
+
+  private static List<EnvVar> env(FluxDeployment fd, ValidatedSpec v) {
+    LicenseSpec license = v.spec().getLicense();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain("FLUXOPS_MODEL_SLUG", v.model().value()));
+    env.add(plain("FLUXOPS_USAGE_ENDPOINT", license.getUsageEndpoint()));
+    env.add(plain("FLUXOPS_KEY_FILE", PodLayout.LICENSE_DIR + "/" + PodLayout.LICENSE_FILE_NAME));
+    env.add(plain("FLUXOPS_JOURNAL_DIR", PodLayout.JOURNAL_DIR));
+    env.add(plain("FLUXOPS_LISTEN_PORT", Integer.toString(PodLayout.METERING_PORT)));
+    env.add(plain("FLUXOPS_COUNTING", v.counting().value()));
+    if (v.counting() == CountingMode.METRIC) {
+      MetricCountingSpec metric =
+          license.getMetric() == null ? new MetricCountingSpec() : license.getMetric();
+      env.add(
+          plain("FLUXOPS_METRIC_URL", "http://127.0.0.1:" + metric.getPort() + metric.getPath()));
+      env.add(plain("FLUXOPS_METRIC_NAME", metric.getName()));
+    }
+    env.add(
+        new EnvVarBuilder()
+            .withName("FLUXOPS_NAMESPACE")
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.namespace")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    env.add(plain("FLUXOPS_INSTANCE", fd.getMetadata().getName()));
+    env.add(plain("FLUXOPS_GPU", v.gpuType().value()));
+    return env;
+  }
+
+  private static Probe probe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withNewPort(PodLayout.METERING_PORT_NAME)
+        .endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withTimeoutSeconds(1)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+}

@@ -1,0 +1,292 @@
+package io.fluxops.operator.workload;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fluxops.operator.api.ApiEnum;
+import io.fluxops.operator.api.AutoscalingSpec;
+import io.fluxops.operator.api.CountingMode;
+import io.fluxops.operator.api.FluxDeploymentSpec;
+import io.fluxops.operator.api.FluxModel;
+import io.fluxops.operator.api.LicenseSpec;
+import io.fluxops.operator.api.QueueSourceType;
+import io.fluxops.operator.api.QueueSpec;
+import io.fluxops.operator.api.RedisKeyType;
+import io.fluxops.operator.api.SpecRules;
+import io.fluxops.operator.api.TensorRtMode;
+import io.fluxops.operator.gpu.GpuType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a FluxDeployment spec against the CRD's schema and CEL rules. A real API server rejects
+ * such specs before the operator sees them; this catches the rest (API servers without CEL, CRDs
+ * older than the operator, the test mock server) with the same messages.
+ */
+public final class SpecValidator {
+
+  private static final Pattern REDIS_ADDRESS = Pattern.compile("^[^:\\s]+:[0-9]{1,5}$");
+  private static final Pattern HTTP_URL = Pattern.compile("^https?://.+");
+
+  private SpecValidator() {}
+
+  /** The outcome: a validated spec, or the problems a user must fix. */
+  public sealed interface Result permits Valid, Invalid {}
+
+  public record Valid(ValidatedSpec spec) implements Result {}
+
+  /**
+   * @param problems each says what is wrong and what to change
+   */
+  public record Invalid(List<String> problems) implements Result {
+    public String message() {
+      return String.join("; ", problems);
+    }
+  }
+
+  public static Result validate(FluxDeploymentSpec spec) {
+    if (spec == null) {
+      return new Invalid(List.of("spec is required: set spec.model, spec.gpu and spec.server"));
+    }
+    List<String> problems = new ArrayList<>();
+    Optional<FluxModel> model =
+        parseRequired(FluxModel.class, spec.getModel(), "spec.model", problems);
+    Optional<GpuType> gpu = checkGpu(spec, problems);
+    TensorRtMode tensorRt = checkTensorRt(spec, gpu, problems);
+    checkReplicas(spec, problems);
+    QueueSourceType queueSource = checkAutoscaling(spec.getAutoscaling(), problems);
+    CountingMode counting = checkLicense(spec, model, problems);
+    checkServer(spec, problems);
+    if (!problems.isEmpty()) {
+      return new Invalid(List.copyOf(problems));
+    }
+    return new Valid(
+        new ValidatedSpec(
+            spec,
+            model.orElseThrow(),
+            gpu.orElseThrow(),
+            tensorRt,
+            model.orElseThrow().metered() ? counting : null,
+            queueSource));
+  }
+
+  private static Optional<GpuType> checkGpu(FluxDeploymentSpec spec, List<String> problems) {
+    if (spec.getGpu() == null) {
+      problems.add("spec.gpu is required: set spec.gpu.type to rtx-4090 or blackwell");
+      return Optional.empty();
+    }
+    checkRange(spec.getGpu().getCount(), 1, 8, "spec.gpu.count", problems);
+    return parseRequired(GpuType.class, spec.getGpu().getType(), "spec.gpu.type", problems);
+  }
+
+  private static TensorRtMode checkTensorRt(
+      FluxDeploymentSpec spec, Optional<GpuType> gpu, List<String> problems) {
+    if (spec.getTensorRT() == null) {
+      return TensorRtMode.DISABLED;
+    }
+    TensorRtMode mode =
+        parseOptional(
+                TensorRtMode.class, spec.getTensorRT().getMode(), "spec.tensorRT.mode", problems)
+            .orElse(TensorRtMode.DISABLED);
+    if (mode == TensorRtMode.FP4 && gpu.isPresent() && !gpu.get().supportsFp4()) {
+      problems.add(SpecRules.FP4_NEEDS_BLACKWELL_MESSAGE);
+    }
+    if (spec.getTensorRT().getEngineCache() != null) {
+      checkName(
+          spec.getTensorRT().getEngineCache().getClaimName(),
+          "spec.tensorRT.engineCache.claimName",
+          problems);
+    }
+    return mode;
+  }
+
+  private static void checkReplicas(FluxDeploymentSpec spec, List<String> problems) {
+    if (spec.getReplicas() != null) {
+      checkRange(spec.getReplicas(), 0, 1000, "spec.replicas", problems);
+      if (spec.getAutoscaling() != null) {
+        problems.add(SpecRules.REPLICAS_XOR_AUTOSCALING_MESSAGE);
+      }
+    }
+  }
+
+  private static QueueSourceType checkAutoscaling(AutoscalingSpec as, List<String> problems) {
+    if (as == null) {
+      return null;
+    }
+    checkRange(as.getMinReplicas(), 0, 1000, "spec.autoscaling.minReplicas", problems);
+    checkRange(as.getMaxReplicas(), 1, 1000, "spec.autoscaling.maxReplicas", problems);
+    checkRange(as.getTargetQueueDepth(), 1, 10000, "spec.autoscaling.targetQueueDepth", problems);
+    checkRange(
+        as.getPollIntervalSeconds(), 1, 300, "spec.autoscaling.pollIntervalSeconds", problems);
+    checkRange(
+        as.getScaleUpStabilizationSeconds(),
+        0,
+        3600,
+        "spec.autoscaling.scaleUpStabilizationSeconds",
+        problems);
+    checkRange(
+        as.getScaleDownStabilizationSeconds(),
+        0,
+        86400,
+        "spec.autoscaling.scaleDownStabilizationSeconds",
+        problems);
+    if (as.getMinReplicas() > as.getMaxReplicas()) {
+      problems.add(SpecRules.MIN_NOT_ABOVE_MAX_MESSAGE);
+    }
+    QueueSourceType source = checkQueue(as.getQueue(), problems);
+    if (as.getMinReplicas() == 0 && source != null && !source.outsidePods()) {
+      problems.add(SpecRules.ZERO_NEEDS_EXTERNAL_QUEUE_MESSAGE);
+    }
+    return source;
+  }
+
+  private static QueueSourceType checkQueue(QueueSpec queue, List<String> problems) {
+    if (queue == null) {
+      return QueueSourceType.PODS;
+    }
+    Optional<QueueSourceType> source =
+        parseOptional(
+            QueueSourceType.class, queue.getSource(), "spec.autoscaling.queue.source", problems);
+    if (source.orElse(null) == QueueSourceType.PROMETHEUS) {
+      var prometheus = queue.getPrometheus();
+      if (prometheus == null || blank(prometheus.getUrl()) || blank(prometheus.getQuery())) {
+        problems.add(SpecRules.PROMETHEUS_QUEUE_CONFIGURED_MESSAGE);
+      } else if (!HTTP_URL.matcher(prometheus.getUrl()).matches()) {
+        problems.add(
+            "spec.autoscaling.queue.prometheus.url \""
+                + prometheus.getUrl()
+                + "\" is not an http(s) URL: write it as http://prometheus:9090");
+      }
+    }
+    if (source.orElse(null) == QueueSourceType.REDIS) {
+      var redis = queue.getRedis();
+      if (redis == null || blank(redis.getAddress()) || blank(redis.getKey())) {
+        problems.add(SpecRules.REDIS_QUEUE_CONFIGURED_MESSAGE);
+      } else {
+        if (!REDIS_ADDRESS.matcher(redis.getAddress()).matches()) {
+          problems.add(
+              "spec.autoscaling.queue.redis.address \""
+                  + redis.getAddress()
+                  + "\" is not host:port: write it as redis:6379");
+        }
+        parseOptional(
+            RedisKeyType.class, redis.getType(), "spec.autoscaling.queue.redis.type", problems);
+      }
+    }
+    return source.orElse(null);
+  }
+
+  private static CountingMode checkLicense(
+      FluxDeploymentSpec spec, Optional<FluxModel> model, List<String> problems) {
+    LicenseSpec license = spec.getLicense();
+    if (license == null) {
+      if (model.isPresent() && model.get().metered()) {
+        problems.add(SpecRules.LICENSE_REQUIRED_MESSAGE);
+      }
+      return null;
+    }
+    if (license.getSecretRef() == null) {
+      problems.add(
+          "spec.license.secretRef is required: name the Secret (and key, default api-key) that"
+              + " holds your BFL API key");
+    } else {
+      checkName(license.getSecretRef().getName(), "spec.license.secretRef.name", problems);
+      if (blank(license.getSecretRef().getKey())) {
+        problems.add("spec.license.secretRef.key must not be empty: the default is api-key");
+      }
+    }
+    if (license.getUsageEndpoint() != null
+        && !HTTP_URL.matcher(license.getUsageEndpoint()).matches()) {
+      problems.add(
+          "spec.license.usageEndpoint \""
+              + license.getUsageEndpoint()
+              + "\" is not an http(s) URL: leave it unset for "
+              + LicenseSpec.BFL_USAGE_ENDPOINT);
+    }
+    return parseOptional(
+            CountingMode.class, license.getCounting(), "spec.license.counting", problems)
+        .orElse(CountingMode.RELAY);
+  }
+
+  private static void checkServer(FluxDeploymentSpec spec, List<String> problems) {
+    var server = spec.getServer();
+    if (server == null || blank(server.getImage())) {
+      problems.add("spec.server.image is required: the container image of the inference server");
+      return;
+    }
+    checkRange(server.getPort(), 1, 65535, "spec.server.port", problems);
+    if (server.getPort() == PodLayout.METERING_PORT) {
+      problems.add(
+          "spec.server.port "
+              + PodLayout.METERING_PORT
+              + " is the metering sidecar's port: choose another port for the server");
+    }
+    String licenseSecret =
+        spec.getLicense() == null || spec.getLicense().getSecretRef() == null
+            ? null
+            : spec.getLicense().getSecretRef().getName();
+    for (EnvVar env : server.getEnv()) {
+      checkEnv(env, licenseSecret, problems);
+    }
+  }
+
+  private static void checkEnv(EnvVar env, String licenseSecret, List<String> problems) {
+    if (PodLayout.RESERVED_ENV.contains(env.getName())) {
+      problems.add(
+          "spec.server.env "
+              + env.getName()
+              + " is set by FluxOps: remove it from spec.server.env");
+    }
+    var from = env.getValueFrom();
+    if (licenseSecret != null
+        && from != null
+        && from.getSecretKeyRef() != null
+        && licenseSecret.equals(from.getSecretKeyRef().getName())) {
+      problems.add(
+          "spec.server.env "
+              + env.getName()
+              + " reads the licence Secret "
+              + licenseSecret
+              + ": only the metering sidecar may hold the BFL key; post usage to"
+              + " FLUXOPS_USAGE_URL instead");
+    }
+  }
+
+  private static <E extends Enum<E> & ApiEnum> Optional<E> parseRequired(
+      Class<E> type, String value, String field, List<String> problems) {
+    if (blank(value)) {
+      problems.add(field + " is required: use one of " + ApiEnum.allowed(type));
+      return Optional.empty();
+    }
+    return parseOptional(type, value, field, problems);
+  }
+
+  private static <E extends Enum<E> & ApiEnum> Optional<E> parseOptional(
+      Class<E> type, String value, String field, List<String> problems) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    Optional<E> parsed = ApiEnum.parse(type, value);
+    if (parsed.isEmpty()) {
+      problems.add(
+          field + " \"" + value + "\" is not supported: use one of " + ApiEnum.allowed(type));
+    }
+    return parsed;
+  }
+
+  private static void checkRange(int value, int min, int max, String field, List<String> problems) {
+    if (value < min || value > max) {
+      problems.add(field + " " + value + " is out of range: use " + min + " to " + max);
+    }
+  }
+
+  private static void checkName(String name, String field, List<String> problems) {
+    if (blank(name)) {
+      problems.add(field + " is required");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
