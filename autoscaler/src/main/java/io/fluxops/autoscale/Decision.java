@@ -1,0 +1,38 @@
+package io.fluxops.autoscale;
+
+/**
+ * What the scaler decided at one poll, why, and the memory to hand to the next poll.
+ *
+ * @param desiredReplicas the size to set on the workload
+ * @param direction whether that grows, shrinks or keeps the current size
+ * @param reason one sentence for the {@code Autoscaling} condition and the log
+ * @param dataMissing true when the queue could not be read (fully or partly), so the size was held
+ *     or only allowed to grow
+ * @param queueDepth the depth the decision was made on; {@code NaN} when it could not be read
+ * @param recommendation the unstabilized recommendation of this poll; {@code -1} when none
+ * @param state the memory to persist and pass to the next call
+ */
+public record Decision(
+    int desiredReplicas,
+    Direction direction,
+    String reason,
+    boolean dataMissing,
+    double queueDepth,
+    int recommendation,
+    ScalerState state) {
+
+  /** Which way a decision moves the size. */
+  public enum Direction {
+    /** More replicas than now. */
+    UP,
+    /** Fewer replicas than now. */
+    DOWN,
+    /** The same size. */
+    NONE
+  }
+
+  /** True when the operator must change the workload's replica count. */
+  public boolean changesSize() {
+    return direction != Direction.NONE;
+  }
+}

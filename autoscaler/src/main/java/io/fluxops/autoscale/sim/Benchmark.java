@@ -1,0 +1,91 @@
+package io.fluxops.autoscale.sim;
+
+import io.fluxops.autoscale.ScalingPolicy;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints the autoscaling comparison: every committed trace, replayed on one GPU type through
+ * FluxOps' scaler, the HPA and KEDA baselines, fixed provisioning at peak, and the oracle bound.
+ *
+ * <p>Run with {@code ./mvnw -q -pl autoscaler exec:java} (the module's default main class); an
+ * optional argument picks the GPU type, {@code rtx-4090} by default.
+ */
+public final class Benchmark {
+
+  /** The budget cap every strategy gets. */
+  public static final int MAX_REPLICAS = 32;
+
+  /** The share of images that must start within the SLO. */
+  public static final double WITHIN_SLO = 0.99;
+
+  private Benchmark() {}
+
+  /** FluxOps' policy in the benchmark: the documented defaults, allowed to go to zero. */
+  public static ScalingPolicy policy() {
+    return ScalingPolicy.withRange(0, MAX_REPLICAS);
+  }
+
+  /** Prints the table for the GPU type given as the optional argument. */
+  public static void main(String[] args) {
+    GpuProfile gpu = GpuProfile.fromSlug(args.length > 0 ? args[0] : "rtx-4090");
+    print(gpu, run(gpu), System.out);
+  }
+
+  /** Every strategy on every committed trace, in report order. */
+  public static List<List<SimulationResult>> run(GpuProfile gpu) {
+    List<List<SimulationResult>> rows = new ArrayList<>();
+    for (String name : TraceGenerator.NAMES) {
+      rows.add(compare(TraceCsv.load(name), gpu));
+    }
+    return rows;
+  }
+
+  /** FluxOps, HPA, KEDA and fixed-at-peak on one trace. */
+  public static List<SimulationResult> compare(Trace trace, GpuProfile gpu) {
+    Simulator simulator = Simulations.simulator(gpu, EngineBuild.NEVER);
+    double target = policy().targetQueueDepth();
+    return List.of(
+        Simulations.simulate(trace, gpu, policy()),
+        simulator.run(trace, new HpaBaseline(MAX_REPLICAS, target)),
+        simulator.run(trace, new KedaBaseline(MAX_REPLICAS, target)),
+        Simulations.fixedAtPeak(trace, simulator, MAX_REPLICAS * 2, WITHIN_SLO));
+  }
+
+  /** Prints the results as a Markdown table. */
+  public static void print(GpuProfile gpu, List<List<SimulationResult>> rows, PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "GPU %s: %.3f s per image, %.0f s pod start; SLO %.0f s wait; max %d replicas%n%n",
+        gpu.slug(),
+        gpu.secondsPerImage(),
+        gpu.modelLoadSeconds(),
+        Simulations.DEFAULT_SLO_SECONDS,
+        MAX_REPLICAS);
+    out.println(
+        "| trace | strategy | GPU-hours | × oracle | p50 wait s | p95 wait s | > SLO | peak pods"
+            + " | pod starts |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (List<SimulationResult> results : rows) {
+      Trace trace = TraceCsv.load(results.get(0).trace());
+      double oracle = Simulations.oracleGpuHours(trace, gpu);
+      for (SimulationResult r : results) {
+        out.printf(
+            Locale.ROOT,
+            "| %s | %s | %.2f | %.2f | %.1f | %.1f | %.2f %% | %d | %d |%n",
+            r.trace(),
+            r.strategy(),
+            r.gpuHours(),
+            r.gpuHours() / oracle,
+            r.p50WaitSeconds(),
+            r.p95WaitSeconds(),
+            100 * r.shareOverSlo(),
+            r.peakReplicas(),
+            r.podStarts());
+      }
+      out.printf(Locale.ROOT, "| %s | oracle | %.2f | 1.00 | | | | | |%n", trace.name(), oracle);
+    }
+  }
+}

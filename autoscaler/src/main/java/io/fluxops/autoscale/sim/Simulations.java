@@ -1,0 +1,57 @@
+package io.fluxops.autoscale.sim;
+
+import io.fluxops.autoscale.ScalingPolicy;
+
+/**
+ * The entry points for sizing questions, such as the {@code plan} command's: how many GPU-hours a
+ * trace costs on a GPU type under a policy, and how long images wait.
+ */
+public final class Simulations {
+
+  /** The queue wait an image should not exceed, in seconds. */
+  public static final double DEFAULT_SLO_SECONDS = 60;
+
+  private Simulations() {}
+
+  /**
+   * Replays {@code trace} through FluxOps' scaler with {@code policy} on {@code gpu}, polled every
+   * 5 s, with cached engines.
+   */
+  public static SimulationResult simulate(Trace trace, GpuProfile gpu, ScalingPolicy policy) {
+    return simulator(gpu, EngineBuild.NEVER)
+        .run(trace, new AutoscalerStrategy(policy, AutoscalerStrategy.DEFAULT_POLL_SECONDS));
+  }
+
+  /** A simulator for {@code gpu} that measures waits against {@link #DEFAULT_SLO_SECONDS}. */
+  public static Simulator simulator(GpuProfile gpu, EngineBuild engineBuild) {
+    return new Simulator(gpu, engineBuild, DEFAULT_SLO_SECONDS);
+  }
+
+  /** The lower bound: GPU-hours of the generation work itself, with no idle or start-up time. */
+  public static double oracleGpuHours(Trace trace, GpuProfile gpu) {
+    return trace.images() * gpu.secondsPerImage() / 3600;
+  }
+
+  /**
+   * The fewest always-on pods that keep at least {@code withinSlo} of images within the SLO, up to
+   * {@code maxReplicas}; the result of that run. This is provisioning for the peak, found by
+   * simulation rather than guessed.
+   */
+  public static SimulationResult fixedAtPeak(
+      Trace trace, Simulator simulator, int maxReplicas, double withinSlo) {
+    SimulationResult best = simulator.run(trace, new FixedStrategy(maxReplicas));
+    int low = 1;
+    int high = maxReplicas;
+    while (low < high) {
+      int mid = (low + high) / 2;
+      SimulationResult result = simulator.run(trace, new FixedStrategy(mid));
+      if (result.shareWithinSlo() >= withinSlo) {
+        best = result;
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    return low == maxReplicas ? simulator.run(trace, new FixedStrategy(low)) : best;
+  }
+}
