@@ -106,9 +106,11 @@ public final class QueueDepthScaler {
     if (forLatest > current) {
       recommendation = forLatest;
     } else {
-      double averaged = state.averageQueueDepth();
-      long inHand = (long) Math.ceil(averaged - 1e-9);
-      recommendation = Math.max(replicasFor(averaged), Math.min(current, inHand));
+      // The recent average smooths momentary peaks away; an empty queue counts as empty at once,
+      // so going to zero waits for the scale-down window and nothing more.
+      double basis = reading.queueDepth() == 0 ? 0 : state.averageQueueDepth();
+      long inHand = (long) Math.ceil(basis - 1e-9);
+      recommendation = Math.max(replicasFor(basis), Math.min(current, inHand));
     }
     int clamped = policy.clamp(recommendation);
     if (reading.quality() == Reading.Quality.PARTIAL) {

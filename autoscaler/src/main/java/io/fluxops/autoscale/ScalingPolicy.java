@@ -36,12 +36,13 @@ public record ScalingPolicy(
   public static final Duration DEFAULT_SCALE_UP_STABILIZATION = Duration.ZERO;
 
   /**
-   * Default scale-down window: two minutes, about one GPU pod start. Shorter, a lull shorter than a
-   * cold start throws away a loaded model; longer, idle GPUs are paid for (the simulation measured
-   * 5–25 % more GPU-hours at 300 s, HPA's default, for no better wait). It is also how long the
-   * queue must stay empty before the scaler goes to zero.
+   * Default scale-down window: three minutes, one and a half GPU pod starts. Shorter, a lull about
+   * as long as a cold start throws away a loaded model and more images wait for the next start;
+   * longer, idle GPUs are paid for (in the simulation, HPA's 300 s cost 1–20 % more GPU-hours for
+   * about the same waits). It is also how long the queue must stay empty before the scaler goes to
+   * zero.
    */
-  public static final Duration DEFAULT_SCALE_DOWN_STABILIZATION = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_SCALE_DOWN_STABILIZATION = Duration.ofSeconds(180);
 
   /** Validates the policy; every message says which field to change. */
   public ScalingPolicy {

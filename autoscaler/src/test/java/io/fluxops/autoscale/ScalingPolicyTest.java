@@ -1,0 +1,37 @@
+package io.fluxops.autoscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScalingPolicyTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ScalingPolicy policy = ScalingPolicy.withRange(1, 8);
+    assertThat(policy.targetQueueDepth()).isEqualTo(2);
+    assertThat(policy.scaleUpStabilization()).isEqualTo(Duration.ZERO);
+    assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(180));
+    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(180));
+  }
+
+  @Test
+  void rejectsARangeWithMinAboveMaxNamingBothFields() {
+    assertThatThrownBy(() -> ScalingPolicy.withRange(5, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("minReplicas (5) must not exceed maxReplicas (2)");
+  }
+
+  @Test
+  void rejectsValuesAUserCouldMistype() {
+    assertThatThrownBy(() -> ScalingPolicy.withRange(-1, 2)).hasMessageContaining("minReplicas");
+    assertThatThrownBy(() -> ScalingPolicy.withRange(0, 0)).hasMessageContaining("maxReplicas");
+    assertThatThrownBy(() -> ScalingPolicy.withRange(0, 2).withTargetQueueDepth(0))
+        .hasMessageContaining("targetQueueDepth");
+    assertThatThrownBy(
+            () -> ScalingPolicy.withRange(0, 2).withWindows(Duration.ofSeconds(-1), Duration.ZERO))
+        .hasMessageContaining("scaleUpStabilization");
+  }
+}
