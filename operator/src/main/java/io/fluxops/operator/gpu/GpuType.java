@@ -16,8 +16,9 @@ public enum GpuType implements ApiEnum {
       "rtx-4090",
       "ada-lovelace",
       List.of(
-          new NodeMatch(GpuLabels.PRODUCT, List.of("NVIDIA-GeForce-RTX-4090")),
-          new NodeMatch(GpuLabels.PRODUCT, List.of("NVIDIA-GeForce-RTX-4090-SHARED")))),
+          new NodeMatch(
+              GpuLabels.PRODUCT,
+              List.of("NVIDIA-GeForce-RTX-4090", "NVIDIA-GeForce-RTX-4090-SHARED")))),
   /**
    * Any Blackwell GPU (B200 is compute 10, RTX 50-series and RTX PRO 6000 are compute 12). GFD
    * labels the family {@code blackwell}; older GFD releases only set the compute major.

@@ -16,6 +16,7 @@ import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.PodDiagnosis;
 import io.fluxops.operator.status.StatusComputer;
 import io.fluxops.operator.workload.Labels;
+import io.fluxops.operator.workload.ReplicaTarget;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -73,9 +74,6 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
 
   /** How often to look again at pods stuck before their containers exist. */
   static final Duration STUCK_POD_RECHECK = Duration.ofSeconds(30);
-
-  /** At most this many stuck pods have their events read per reconcile. */
-  private static final int EVENT_LOOKUPS = 3;
 
   private static final int MAX_ERROR_MESSAGE = 500;
   private static final Logger LOG = LoggerFactory.getLogger(FluxDeploymentReconciler.class);
@@ -184,24 +182,24 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     return ErrorStatusUpdateControl.patchStatus(fd);
   }
 
+  /**
+   * Events of the stuck pods. Read with one list of the namespace's events, filtered here, so it
+   * works on API servers that do not index events by involved object.
+   */
   private Collection<Event> eventsOf(
       FluxDeployment fd, List<String> podNames, Context<FluxDeployment> context) {
-    String namespace = fd.getMetadata().getNamespace();
-    return podNames.stream()
-        .limit(EVENT_LOOKUPS)
-        .flatMap(
-            pod ->
-                context
-                    .getClient()
-                    .v1()
-                    .events()
-                    .inNamespace(namespace)
-                    .withField("involvedObject.name", pod)
-                    .list()
-                    .getItems()
-                    .stream()
-                    .filter(e -> e.getInvolvedObject() != null)
-                    .filter(e -> pod.equals(e.getInvolvedObject().getName())))
+    Set<String> pods = Set.copyOf(podNames);
+    return context
+        .getClient()
+        .v1()
+        .events()
+        .inNamespace(fd.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
+        .filter(e -> e.getInvolvedObject() != null)
+        .filter(e -> "Pod".equals(e.getInvolvedObject().getKind()))
+        .filter(e -> pods.contains(e.getInvolvedObject().getName()))
         .toList();
   }
 

@@ -1,9 +1,10 @@
 package io.fluxops.operator.workload;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -114,14 +115,22 @@ public final class WorkloadFactory {
         .withName(fd.getMetadata().getName())
         .withNamespace(fd.getMetadata().getNamespace())
         .withLabels(Labels.of(fd, v))
+        .withOwnerReferences(controllerReference(fd))
         .build();
   }
 
-  /** Whether an object carries FluxOps' labels for this FluxDeployment. */
-  public static boolean ownedBy(HasMetadata object, FluxDeployment fd) {
-    var labels = object.getMetadata().getLabels();
-    return labels != null
-        && fd.getMetadata().getName().equals(labels.get(Labels.INSTANCE))
-        && Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY));
+  /**
+   * Marks the FluxDeployment as the controller of the object: Kubernetes' garbage collector then
+   * deletes it with the FluxDeployment, and no other controller adopts it.
+   */
+  private static OwnerReference controllerReference(FluxDeployment fd) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(fd.getApiVersion())
+        .withKind(fd.getKind())
+        .withName(fd.getMetadata().getName())
+        .withUid(fd.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 }

@@ -1,9 +1,8 @@
-package io.fluxops.operator.reconciler;
+package io.fluxops.operator.workload;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fluxops.operator.api.AutoscalingSpec;
 import io.fluxops.operator.api.FluxDeployment;
-import io.fluxops.operator.workload.ValidatedSpec;
 import java.util.Optional;
 
 /**
@@ -11,11 +10,12 @@ import java.util.Optional;
  * unset). An autoscaled size comes from the autoscaler's last decision in {@code
  * status.desiredReplicas}; until it has one, the Deployment keeps its size, within min and max.
  */
-final class ReplicaTarget {
+public final class ReplicaTarget {
 
   private ReplicaTarget() {}
 
-  static int desired(FluxDeployment fd, ValidatedSpec spec, Optional<Deployment> current) {
+  /** The replicas to ask the Deployment for. */
+  public static int desired(FluxDeployment fd, ValidatedSpec spec, Optional<Deployment> current) {
     AutoscalingSpec autoscaling = spec.spec().getAutoscaling();
     if (autoscaling == null) {
       Integer replicas = spec.spec().getReplicas();
