@@ -62,7 +62,7 @@ public final class Main {
           "fluxops: cannot reach the Kubernetes API at "
               + master
               + " ("
-              + e.getMessage()
+              + rootCause(e)
               + "). Point KUBECONFIG at a cluster, or run in one.");
       client.close();
       System.exit(1);
@@ -88,6 +88,14 @@ public final class Main {
                 },
                 "fluxops-shutdown"));
     stopped.await();
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
   static void bindJvmMetrics(PrometheusMeterRegistry registry) {
