@@ -1,0 +1,80 @@
+package io.fluxops.autoscale.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxops.autoscale.ScalingPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The claims BENCHMARKS.md makes, checked on the committed traces. */
+class BenchmarkTest {
+
+  private static List<List<SimulationResult>> rows;
+
+  @BeforeAll
+  static void run() {
+    rows = Benchmark.run(GpuProfile.RTX_4090);
+  }
+
+  private static SimulationResult result(String trace, String strategy) {
+    return rows.stream()
+        .flatMap(List::stream)
+        .filter(r -> r.trace().equals(trace) && r.strategy().startsWith(strategy))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void usesFewerGpuHoursThanHpaAndKedaOnEveryTrace() {
+    for (String trace : TraceGenerator.NAMES) {
+      double ours = result(trace, "fluxops").gpuHours();
+      assertThat(ours).as(trace + " vs hpa").isLessThan(result(trace, "hpa").gpuHours());
+      assertThat(ours).as(trace + " vs keda").isLessThan(result(trace, "keda").gpuHours());
+    }
+  }
+
+  @Test
+  void keepsNoMoreImagesOverTheSloThanHpaAndKedaWhereTheSloIsReachable() {
+    for (String trace : List.of("steady", "diurnal", "bursty")) {
+      double ours = result(trace, "fluxops").shareOverSlo();
+      assertThat(ours)
+          .as(trace + " vs hpa")
+          .isLessThanOrEqualTo(result(trace, "hpa").shareOverSlo());
+      assertThat(ours)
+          .as(trace + " vs keda")
+          .isLessThanOrEqualTo(result(trace, "keda").shareOverSlo());
+    }
+  }
+
+  @Test
+  void meetsTheSloOnSteadyAndDiurnalLoad() {
+    assertThat(result("steady", "fluxops").shareWithinSlo()).isGreaterThanOrEqualTo(0.99);
+    assertThat(result("diurnal", "fluxops").shareWithinSlo()).isGreaterThanOrEqualTo(0.99);
+    Trace steady = TraceCsv.load("steady");
+    assertThat(
+            result("steady", "fluxops").gpuHours()
+                / Simulations.oracleGpuHours(steady, GpuProfile.RTX_4090))
+        .isLessThan(1.25);
+  }
+
+  @Test
+  void sameInputsGiveTheSameResult() {
+    Trace trace = TraceCsv.load("bursty");
+    ScalingPolicy policy = Benchmark.policy();
+    assertThat(Simulations.simulate(trace, GpuProfile.RTX_4090, policy))
+        .isEqualTo(Simulations.simulate(trace, GpuProfile.RTX_4090, policy));
+  }
+
+  @Test
+  void printsOneRowPerStrategyAndTheOracle() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Benchmark.print(GpuProfile.RTX_4090, rows, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertThat(table).contains("| trace | strategy | GPU-hours | × oracle |");
+    assertThat(table.lines().filter(line -> line.startsWith("| steady |"))).hasSize(5);
+  }
+}
