@@ -58,10 +58,13 @@ public final class OperatorOptions {
     }
   }
 
+  /** Where the build publishes the sidecar image (see metering/pom.xml). */
+  public static final String METERING_IMAGE_REPOSITORY = "ghcr.io/fluxops/fluxops-metering";
+
   public static final Option METERING_IMAGE =
       new Option(
           "FLUXOPS_METERING_IMAGE",
-          "ghcr.io/fluxops/fluxops-metering:0.1.0",
+          METERING_IMAGE_REPOSITORY + ":" + BuildInfo.version(),
           "Image of the metering sidecar injected beside every metered model.");
 
   public static final Option WATCH_NAMESPACES =
