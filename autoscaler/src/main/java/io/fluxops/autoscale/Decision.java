@@ -31,6 +31,25 @@ public record Decision(
     NONE
   }
 
+  /**
+   * A CamelCase reason for the {@code Autoscaling} condition: {@code QueueUnreadable} (status
+   * False: the size is held), {@code QueuePartiallyRead}, {@code ScaledUp}, {@code ScaledDown} or
+   * {@code Stable}. {@link #reason()} is the matching message.
+   */
+  public String conditionReason() {
+    if (dataMissing && recommendation < 0) {
+      return "QueueUnreadable";
+    }
+    if (dataMissing) {
+      return "QueuePartiallyRead";
+    }
+    return switch (direction) {
+      case UP -> "ScaledUp";
+      case DOWN -> "ScaledDown";
+      case NONE -> "Stable";
+    };
+  }
+
   /** True when the operator must change the workload's replica count. */
   public boolean changesSize() {
     return direction != Direction.NONE;

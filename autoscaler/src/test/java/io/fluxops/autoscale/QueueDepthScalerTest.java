@@ -45,6 +45,7 @@ class QueueDepthScalerTest {
     assertThat(decision.direction()).isEqualTo(Direction.UP);
     assertThat(decision.recommendation()).isEqualTo(3);
     assertThat(decision.reason()).contains("queue 5").contains("scaling up from 1 to 3");
+    assertThat(decision.conditionReason()).isEqualTo("ScaledUp");
     assertThat(decision.state().lastScaleTime()).isEqualTo(START);
   }
 
@@ -91,6 +92,7 @@ class QueueDepthScalerTest {
     Decision after = poll(scaler, 120, Reading.of(0));
     assertThat(after.desiredReplicas()).isEqualTo(1);
     assertThat(after.direction()).isEqualTo(Direction.DOWN);
+    assertThat(after.conditionReason()).isEqualTo("ScaledDown");
   }
 
   @Test
@@ -192,6 +194,7 @@ class QueueDepthScalerTest {
       assertThat(decision.direction()).isEqualTo(Direction.NONE);
       assertThat(decision.dataMissing()).isTrue();
       assertThat(decision.queueDepth()).isNaN();
+      assertThat(decision.conditionReason()).isEqualTo("QueueUnreadable");
       assertThat(decision.reason())
           .isEqualTo("queue could not be read (redis: connection refused); holding 3 replicas");
     }
@@ -206,6 +209,7 @@ class QueueDepthScalerTest {
     assertThat(low.desiredReplicas()).isEqualTo(6);
     assertThat(low.dataMissing()).isTrue();
     assertThat(low.reason()).contains("partial reading, 1 of 6 pods did not answer");
+    assertThat(low.conditionReason()).isEqualTo("QueuePartiallyRead");
 
     Decision high = poll(scaler, 5, Reading.partial(20, "1 of 6 pods did not answer"));
     assertThat(high.desiredReplicas()).isEqualTo(10);

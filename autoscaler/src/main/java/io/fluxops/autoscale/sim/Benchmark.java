@@ -23,9 +23,13 @@ public final class Benchmark {
 
   private Benchmark() {}
 
-  /** FluxOps' policy in the benchmark: the documented defaults, allowed to go to zero. */
-  public static ScalingPolicy policy() {
-    return ScalingPolicy.withRange(0, MAX_REPLICAS);
+  /**
+   * FluxOps' policy in the benchmark: the documented defaults, allowed to go to zero, with the
+   * target queue depth suggested for the GPU (2 for an RTX 4090, the default).
+   */
+  public static ScalingPolicy policy(GpuProfile gpu) {
+    return ScalingPolicy.withRange(0, MAX_REPLICAS)
+        .withTargetQueueDepth(gpu.suggestedTargetQueueDepth(Simulations.DEFAULT_SLO_SECONDS));
   }
 
   /** Prints the table for the GPU type given as the optional argument. */
@@ -46,9 +50,10 @@ public final class Benchmark {
   /** FluxOps, HPA, KEDA and fixed-at-peak on one trace. */
   public static List<SimulationResult> compare(Trace trace, GpuProfile gpu) {
     Simulator simulator = Simulations.simulator(gpu, EngineBuild.NEVER);
-    double target = policy().targetQueueDepth();
+    ScalingPolicy policy = policy(gpu);
+    double target = policy.targetQueueDepth();
     return List.of(
-        Simulations.simulate(trace, gpu, policy()),
+        Simulations.simulate(trace, gpu, policy),
         simulator.run(trace, new HpaBaseline(MAX_REPLICAS, target)),
         simulator.run(trace, new KedaBaseline(MAX_REPLICAS, target)),
         Simulations.fixedAtPeak(trace, simulator, MAX_REPLICAS * 2, WITHIN_SLO));
@@ -58,10 +63,12 @@ public final class Benchmark {
   public static void print(GpuProfile gpu, List<List<SimulationResult>> rows, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "GPU %s: %.3f s per image, %.0f s pod start; SLO %.0f s wait; max %d replicas%n%n",
+        "GPU %s: %.3f s per image, %.0f s pod start; target queue depth %.0f; SLO %.0f s wait;"
+            + " max %d replicas%n%n",
         gpu.slug(),
         gpu.secondsPerImage(),
         gpu.modelLoadSeconds(),
+        policy(gpu).targetQueueDepth(),
         Simulations.DEFAULT_SLO_SECONDS,
         MAX_REPLICAS);
     out.println(

@@ -66,6 +66,16 @@ public enum GpuProfile {
     return 3600 / secondsPerImage;
   }
 
+  /**
+   * A {@code targetQueueDepth} for this GPU: the images one replica finishes in half the wait SLO,
+   * and at least 2 (one running, one waiting). A fast GPU can carry a longer queue within the same
+   * wait, and a target far below that keeps idle replicas: 2 for an RTX 4090 at a 60 s SLO, 22 for
+   * Blackwell.
+   */
+  public double suggestedTargetQueueDepth(double sloSeconds) {
+    return Math.max(2, Math.floor(sloSeconds / 2 / secondsPerImage));
+  }
+
   /** The profile for a {@code spec.gpu.type} value. */
   public static GpuProfile fromSlug(String slug) {
     for (GpuProfile profile : values()) {

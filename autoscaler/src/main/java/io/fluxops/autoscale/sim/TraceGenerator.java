@@ -29,8 +29,9 @@ import java.util.function.DoubleUnaryOperator;
  *       then 0.12 images/s for 39 minutes, then nothing for the last 80 minutes.
  * </ul>
  *
- * <p>Regenerate with {@code ./mvnw -q -pl autoscaler exec:java
- * -Dexec.mainClass=io.fluxops.autoscale.sim.TraceGenerator -Dexec.args=src/main/resources/traces}.
+ * <p>Regenerate from the repository root (exec:java runs there) with {@code ./mvnw -q -pl
+ * autoscaler compile exec:java -Dexec.mainClass=io.fluxops.autoscale.sim.TraceGenerator
+ * -Dexec.args=autoscaler/src/main/resources/traces}.
  */
 public final class TraceGenerator {
 

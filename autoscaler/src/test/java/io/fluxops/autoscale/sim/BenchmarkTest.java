@@ -64,7 +64,7 @@ class BenchmarkTest {
   @Test
   void sameInputsGiveTheSameResult() {
     Trace trace = TraceCsv.load("bursty");
-    ScalingPolicy policy = Benchmark.policy();
+    ScalingPolicy policy = Benchmark.policy(GpuProfile.RTX_4090);
     assertThat(Simulations.simulate(trace, GpuProfile.RTX_4090, policy))
         .isEqualTo(Simulations.simulate(trace, GpuProfile.RTX_4090, policy));
   }
