@@ -21,6 +21,9 @@ public final class Benchmark {
   /** The share of images that must start within the SLO. */
   public static final double WITHIN_SLO = 0.99;
 
+  /** Slice length for the clairvoyant bound. */
+  public static final double CLAIRVOYANT_BUCKET_SECONDS = 600;
+
   private Benchmark() {}
 
   /**
@@ -92,6 +95,13 @@ public final class Benchmark {
             r.peakReplicas(),
             r.podStarts());
       }
+      double clairvoyant = Simulations.clairvoyantGpuHours(trace, gpu, CLAIRVOYANT_BUCKET_SECONDS);
+      out.printf(
+          Locale.ROOT,
+          "| %s | clairvoyant, whole GPUs per 10 min | %.2f | %.2f | | | | | |%n",
+          trace.name(),
+          clairvoyant,
+          clairvoyant / oracle);
       out.printf(Locale.ROOT, "| %s | oracle | %.2f | 1.00 | | | | | |%n", trace.name(), oracle);
     }
   }

@@ -33,6 +33,26 @@ public final class Simulations {
   }
 
   /**
+   * A tighter, still unreachable bound: GPU-hours of a clairvoyant that knows how many images
+   * arrive in each {@code bucketSeconds} slice, has exactly enough whole replicas for them in that
+   * slice, starts them instantly and keeps no headroom. It shows what whole GPUs alone cost over
+   * the oracle.
+   */
+  public static double clairvoyantGpuHours(Trace trace, GpuProfile gpu, double bucketSeconds) {
+    int buckets = (int) Math.ceil(trace.durationSeconds() / bucketSeconds);
+    long[] images = new long[Math.max(1, buckets)];
+    for (Trace.Arrival arrival : trace.arrivals()) {
+      images[Math.min(images.length - 1, (int) (arrival.atSecond() / bucketSeconds))] +=
+          arrival.images();
+    }
+    double replicaSeconds = 0;
+    for (long count : images) {
+      replicaSeconds += Math.ceil(count * gpu.secondsPerImage() / bucketSeconds - 1e-9);
+    }
+    return replicaSeconds * bucketSeconds / 3600;
+  }
+
+  /**
    * The fewest always-on pods that keep at least {@code withinSlo} of images within the SLO, up to
    * {@code maxReplicas}; the result of that run. This is provisioning for the peak, found by
    * simulation rather than guessed.

@@ -62,6 +62,21 @@ class BenchmarkTest {
   }
 
   @Test
+  void theClairvoyantBoundLiesBetweenTheOracleAndFixedProvisioning() {
+    for (String name : TraceGenerator.NAMES) {
+      Trace trace = TraceCsv.load(name);
+      double clairvoyant = Simulations.clairvoyantGpuHours(trace, GpuProfile.RTX_4090, 600);
+      assertThat(clairvoyant)
+          .isGreaterThanOrEqualTo(Simulations.oracleGpuHours(trace, GpuProfile.RTX_4090))
+          .isLessThanOrEqualTo(result(name, "fixed").gpuHours());
+    }
+    // One image of 16.5 s in a 600 s slice still takes a whole replica for the slice.
+    Trace one = new Trace("one", 600, List.of(new Trace.Arrival(0, 1)));
+    assertThat(Simulations.clairvoyantGpuHours(one, GpuProfile.RTX_4090, 600))
+        .isEqualTo(600 / 3600.0);
+  }
+
+  @Test
   void sameInputsGiveTheSameResult() {
     Trace trace = TraceCsv.load("bursty");
     ScalingPolicy policy = Benchmark.policy(GpuProfile.RTX_4090);
@@ -75,6 +90,6 @@ class BenchmarkTest {
     Benchmark.print(GpuProfile.RTX_4090, rows, new PrintStream(out, true, StandardCharsets.UTF_8));
     String table = out.toString(StandardCharsets.UTF_8);
     assertThat(table).contains("| trace | strategy | GPU-hours | × oracle |");
-    assertThat(table.lines().filter(line -> line.startsWith("| steady |"))).hasSize(5);
+    assertThat(table.lines().filter(line -> line.startsWith("| steady |"))).hasSize(6);
   }
 }
