@@ -38,7 +38,7 @@ public record ScalingPolicy(
   /**
    * Default scale-down window: three minutes, one and a half GPU pod starts. Shorter, a lull about
    * as long as a cold start throws away a loaded model and more images wait for the next start;
-   * longer, idle GPUs are paid for (in the simulation, HPA's 300 s cost 1–20 % more GPU-hours for
+   * longer, idle GPUs are paid for (in the simulation, HPA's 300 s cost 1–21 % more GPU-hours for
    * about the same waits). It is also how long the queue must stay empty before the scaler goes to
    * zero.
    */
