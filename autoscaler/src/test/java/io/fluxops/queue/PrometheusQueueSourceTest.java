@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusQueueSourceTest {
 
-  private final AtomicInteger queuedOnB = new AtomicInteger(4);
+  private final AtomicInteger moving = new AtomicInteger(1);
   private LoopbackServer exporter;
   private LocalProcess prometheus;
   private String url;
@@ -32,8 +32,9 @@ class PrometheusQueueSourceTest {
             () ->
                 "# TYPE flux_queue_depth gauge\n"
                     + "flux_queue_depth{pod=\"a\"} 3\n"
-                    + "flux_queue_depth{pod=\"b\"} "
-                    + queuedOnB.get()
+                    + "flux_queue_depth{pod=\"b\"} 4\n"
+                    + "flux_moving_depth "
+                    + moving.get()
                     + "\n");
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(
@@ -92,11 +93,10 @@ class PrometheusQueueSourceTest {
 
   @Test
   void followsTheQueueAsPrometheusScrapesIt() {
-    queuedOnB.set(10);
+    moving.set(10);
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(() -> assertThat(read("sum(flux_queue_depth)").depth()).isEqualTo(13));
-    queuedOnB.set(4);
+        .untilAsserted(() -> assertThat(read("sum(flux_moving_depth)").depth()).isEqualTo(10));
   }
 
   @Test

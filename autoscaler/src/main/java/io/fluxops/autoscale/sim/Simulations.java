@@ -59,19 +59,16 @@ public final class Simulations {
    */
   public static SimulationResult fixedAtPeak(
       Trace trace, Simulator simulator, int maxReplicas, double withinSlo) {
-    SimulationResult best = simulator.run(trace, new FixedStrategy(maxReplicas));
     int low = 1;
     int high = maxReplicas;
     while (low < high) {
       int mid = (low + high) / 2;
-      SimulationResult result = simulator.run(trace, new FixedStrategy(mid));
-      if (result.shareWithinSlo() >= withinSlo) {
-        best = result;
+      if (simulator.run(trace, new FixedStrategy(mid)).shareWithinSlo() >= withinSlo) {
         high = mid;
       } else {
         low = mid + 1;
       }
     }
-    return low == maxReplicas ? simulator.run(trace, new FixedStrategy(low)) : best;
+    return simulator.run(trace, new FixedStrategy(low));
   }
 }
