@@ -1,6 +1,7 @@
 package io.fluxops.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.reconciler.FluxDeploymentReconciler;
 import io.javaoperatorsdk.operator.Operator;
@@ -8,7 +9,11 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FluxOps operator: the Java Operator SDK runtime with the FluxDeployment controller, in the
@@ -16,10 +21,14 @@ import java.util.UUID;
  */
 public final class FluxOpsOperator implements AutoCloseable {
 
-  private final Operator operator;
+  private static final Logger LOG = LoggerFactory.getLogger(FluxOpsOperator.class);
 
-  private FluxOpsOperator(Operator operator) {
+  private final Operator operator;
+  private final AtomicBoolean closing;
+
+  private FluxOpsOperator(Operator operator, AtomicBoolean closing) {
     this.operator = operator;
+    this.closing = closing;
   }
 
   /**
@@ -33,6 +42,23 @@ public final class FluxOpsOperator implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       String identity) {
+    return start(client, config, registry, clock, identity, () -> System.exit(1));
+  }
+
+  /**
+   * Builds and starts the operator.
+   *
+   * @param onLostLease what to do when another instance took the Lease while this one led: the
+   *     process must stop reconciling at once (production exits and is restarted as a standby)
+   */
+  public static FluxOpsOperator start(
+      KubernetesClient client,
+      OperatorConfig config,
+      MeterRegistry registry,
+      Clock clock,
+      String identity,
+      Runnable onLostLease) {
+    AtomicBoolean closing = new AtomicBoolean(false);
     Operator operator =
         new Operator(
             o -> {
@@ -48,10 +74,7 @@ public final class FluxOpsOperator implements AutoCloseable {
                           .build());
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        OperatorConfig.LEASE_NAME,
-                        config.leaseNamespace(),
-                        identity == null ? UUID.randomUUID().toString() : identity));
+                    leaderElection(config, identity, lostLease(closing, onLostLease)));
               }
             });
     operator.register(
@@ -64,7 +87,43 @@ public final class FluxOpsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new FluxOpsOperator(operator);
+    return new FluxOpsOperator(operator, closing);
+  }
+
+  /**
+   * The Lease settings: Kubernetes' usual proportions (renew within two thirds of the lease, retry
+   * every seventh), scaled to the configured duration.
+   */
+  private static LeaderElectionConfiguration leaderElection(
+      OperatorConfig config, String identity, LeaderCallbacks callbacks) {
+    Duration lease = config.leaseDuration();
+    return new LeaderElectionConfiguration(
+        OperatorConfig.LEASE_NAME,
+        config.leaseNamespace(),
+        lease,
+        lease.multipliedBy(2).dividedBy(3),
+        lease.dividedBy(7),
+        identity == null ? UUID.randomUUID().toString() : identity,
+        callbacks,
+        false);
+  }
+
+  /**
+   * Losing the Lease while running means another instance may already reconcile: stop at once.
+   * Giving it up because this instance is closing is the normal end, not a loss.
+   */
+  private static LeaderCallbacks lostLease(AtomicBoolean closing, Runnable onLostLease) {
+    return new LeaderCallbacks(
+        () -> LOG.info("Took the Lease {}: reconciling", OperatorConfig.LEASE_NAME),
+        () -> {
+          if (!closing.get()) {
+            LOG.error(
+                "Lost the Lease {}: stopping so that only the leader reconciles",
+                OperatorConfig.LEASE_NAME);
+            onLostLease.run();
+          }
+        },
+        leader -> LOG.info("Leader is {}", leader));
   }
 
   /** Whether the operator runs and its informers are connected. */
@@ -75,6 +134,7 @@ public final class FluxOpsOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
   }
 }

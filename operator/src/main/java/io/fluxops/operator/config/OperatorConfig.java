@@ -1,5 +1,6 @@
 package io.fluxops.operator.config;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ import java.util.Set;
  * @param httpPort port of {@code /healthz} and {@code /metrics}
  * @param leaderElection whether to take a Lease before reconciling
  * @param leaseNamespace namespace of the Lease
+ * @param leaseDuration how long the Lease holds without renewal
  * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
  * @param apiPricePerImageUsd the managed API's default price per image
  */
@@ -20,6 +22,7 @@ public record OperatorConfig(
     int httpPort,
     boolean leaderElection,
     String leaseNamespace,
+    Duration leaseDuration,
     Map<String, Double> gpuHourlyPriceUsd,
     double apiPricePerImageUsd) {
 

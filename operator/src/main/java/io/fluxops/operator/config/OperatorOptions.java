@@ -1,6 +1,7 @@
 package io.fluxops.operator.config;
 
 import io.fluxops.operator.gpu.GpuType;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +91,13 @@ public final class OperatorOptions {
           "Namespace of the leader-election Lease; the operator's own namespace (POD_NAMESPACE)"
               + " if empty.");
 
+  public static final Option LEASE_DURATION_SECONDS =
+      new Option(
+          "FLUXOPS_LEASE_DURATION_SECONDS",
+          "15",
+          "How long a leader's Lease lasts without renewal: a standby takes over this long after"
+              + " the leader dies.");
+
   public static final Option GPU_PRICE_RTX_4090 =
       new Option(
           "FLUXOPS_GPU_PRICE_RTX_4090",
@@ -117,6 +125,7 @@ public final class OperatorOptions {
           HTTP_PORT,
           LEADER_ELECTION,
           LEASE_NAMESPACE,
+          LEASE_DURATION_SECONDS,
           GPU_PRICE_RTX_4090,
           GPU_PRICE_BLACKWELL,
           API_PRICE_PER_IMAGE);
@@ -147,6 +156,7 @@ public final class OperatorOptions {
         HTTP_PORT.readInt(environment, 0, 65535),
         LEADER_ELECTION.readBoolean(environment),
         leaseNamespace,
+        Duration.ofSeconds(LEASE_DURATION_SECONDS.readInt(environment, 2, 600)),
         gpuPrices,
         API_PRICE_PER_IMAGE.readPrice(environment));
   }

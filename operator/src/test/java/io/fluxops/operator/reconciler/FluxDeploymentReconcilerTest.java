@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.SpecRules;
 import io.fluxops.operator.status.ConditionType;
-import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.testing.Examples;
 import io.fluxops.operator.testing.FakeKubelet;
 import io.fluxops.operator.testing.MockCluster;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class FluxDeploymentReconcilerTest {
 
   private static final String NS = "flux";
-  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration TIMEOUT = MockCluster.TIMEOUT;
 
   private MockCluster cluster;
   private NamespacedKubernetesClient client;
@@ -329,11 +328,11 @@ class FluxDeploymentReconcilerTest {
   }
 
   private FluxDeployment apply(String example) {
-    return client.resource(Examples.load(example, NS)).create();
+    return cluster.apply(example, NS);
   }
 
   private Resource<FluxDeployment> fluxDeployment(String name) {
-    return client.resources(FluxDeployment.class).inNamespace(NS).withName(name);
+    return cluster.fluxDeployment(NS, name);
   }
 
   private void edit(String name, UnaryOperator<FluxDeployment> change) {
@@ -341,10 +340,7 @@ class FluxDeploymentReconcilerTest {
   }
 
   private Deployment awaitDeployment(String name) {
-    return await()
-        .atMost(TIMEOUT)
-        .until(
-            () -> client.apps().deployments().inNamespace(NS).withName(name).get(), d -> d != null);
+    return cluster.awaitDeployment(NS, name);
   }
 
   private String image(String name) {
@@ -358,10 +354,6 @@ class FluxDeploymentReconcilerTest {
   }
 
   private Condition condition(String name, ConditionType type) {
-    var fd = fluxDeployment(name).get();
-    if (fd == null || fd.getStatus() == null) {
-      return new Condition();
-    }
-    return Conditions.find(fd.getStatus().getConditions(), type).orElse(new Condition());
+    return cluster.condition(NS, name, type);
   }
 }

@@ -3,16 +3,91 @@ package io.fluxops.operator.testing;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
-/** The mock API server's CRUD store, recording every write it receives. */
+/**
+ * The mock API server's CRUD store, recording every write it receives, and failing chosen writes
+ * the way a struggling API server does: a status code, or no answer in time.
+ */
 public class RecordingCrudDispatcher extends KubernetesCrudDispatcher {
 
   /** A write request: method and path. */
   public record Write(String method, String path) {}
 
+  /** How an injected fault answers: an HTTP status, or a reply delayed by {@code delay}. */
+  public record Fault(int status, Duration delay) {
+    public static Fault status(int code) {
+      return new Fault(code, Duration.ZERO);
+    }
+
+    public static Fault hang(Duration delay) {
+      return new Fault(504, delay);
+    }
+  }
+
+  private record Injection(Predicate<Write> matches, AtomicInteger remaining, Fault fault) {}
+
   private final List<Write> writes = new CopyOnWriteArrayList<>();
+  private final List<Write> failed = new CopyOnWriteArrayList<>();
+  private final List<Injection> injections = new CopyOnWriteArrayList<>();
+
+  /** Fails the next {@code times} writes that match. */
+  public void inject(Predicate<Write> matches, int times, Fault fault) {
+    injections.add(new Injection(matches, new AtomicInteger(times), fault));
+  }
+
+  /** Writes that were answered with an injected fault. */
+  public List<Write> failedWrites() {
+    return List.copyOf(failed);
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    if (request.getPath().contains("/selfsubjectrulesreviews")) {
+      return leaseAccess();
+    }
+    if (!"GET".equals(request.getMethod())) {
+      Write write = new Write(request.getMethod(), request.getPath());
+      for (Injection injection : injections) {
+        if (injection.matches().test(write) && injection.remaining().getAndDecrement() > 0) {
+          failed.add(write);
+          return faultResponse(injection.fault());
+        }
+      }
+    }
+    return super.dispatch(request);
+  }
+
+  /**
+   * What an API server answers a SelfSubjectRulesReview with when RBAC grants the operator the
+   * Lease verbs, as the Helm chart does. The CRUD store cannot evaluate RBAC itself.
+   */
+  private static MockResponse leaseAccess() {
+    return new MockResponse()
+        .setResponseCode(201)
+        .setHeader("Content-Type", "application/json")
+        .setBody(
+            "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\","
+                + "\"spec\":{},\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
+                + "\"resourceRules\":[{\"apiGroups\":[\"coordination.k8s.io\"],"
+                + "\"resources\":[\"leases\"],\"verbs\":[\"get\",\"create\",\"update\"]}]}}");
+  }
+
+  private static MockResponse faultResponse(Fault fault) {
+    String body =
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+            + fault.status()
+            + ",\"reason\":\"InjectedFault\",\"message\":\"injected by the test\"}";
+    return new MockResponse()
+        .setResponseCode(fault.status())
+        .setHeader("Content-Type", "application/json")
+        .setBody(body)
+        .setBodyDelay(fault.delay());
+  }
 
   @Override
   public MockResponse handleCreate(RecordedRequest request) {
