@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.reconciler.FluxDeploymentReconciler;
+import io.fluxops.operator.scaling.QueueScaling;
+import io.fluxops.operator.scaling.ScalingMetrics;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -24,10 +26,12 @@ public final class FluxOpsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FluxOpsOperator.class);
 
   private final Operator operator;
+  private final QueueScaling scaling;
   private final AtomicBoolean closing;
 
-  private FluxOpsOperator(Operator operator, AtomicBoolean closing) {
+  private FluxOpsOperator(Operator operator, QueueScaling scaling, AtomicBoolean closing) {
     this.operator = operator;
+    this.scaling = scaling;
     this.closing = closing;
   }
 
@@ -77,8 +81,9 @@ public final class FluxOpsOperator implements AutoCloseable {
                     leaderElection(config, identity, lostLease(closing, onLostLease)));
               }
             });
+    QueueScaling scaling = new QueueScaling(clock, new ScalingMetrics(registry));
     operator.register(
-        new FluxDeploymentReconciler(config, clock),
+        new FluxDeploymentReconciler(config, clock, scaling),
         c -> {
           if (config.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();
@@ -87,7 +92,7 @@ public final class FluxOpsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new FluxOpsOperator(operator, closing);
+    return new FluxOpsOperator(operator, scaling, closing);
   }
 
   /**
@@ -136,5 +141,6 @@ public final class FluxOpsOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    scaling.close();
   }
 }

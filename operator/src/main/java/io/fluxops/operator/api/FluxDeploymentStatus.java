@@ -44,6 +44,11 @@ public class FluxDeploymentStatus {
   @JsonPropertyDescription("When the autoscaler last changed the replicas (RFC 3339).")
   private String lastScaleTime;
 
+  @JsonPropertyDescription(
+      "The autoscaler's memory (recent recommendations and queue readings), so a restarted"
+          + " operator keeps its stabilization windows. Not for people.")
+  private String autoscalerState;
+
   @JsonPropertyDescription("Images counted and reported by the metering sidecars.")
   private UsageStatus usage;
 
@@ -122,6 +127,14 @@ public class FluxDeploymentStatus {
     this.lastScaleTime = lastScaleTime;
   }
 
+  public String getAutoscalerState() {
+    return autoscalerState;
+  }
+
+  public void setAutoscalerState(String autoscalerState) {
+    this.autoscalerState = autoscalerState;
+  }
+
   public UsageStatus getUsage() {
     return usage;
   }
@@ -155,6 +168,7 @@ public class FluxDeploymentStatus {
         && Objects.equals(selector, other.selector)
         && Objects.equals(queueDepth, other.queueDepth)
         && Objects.equals(lastScaleTime, other.lastScaleTime)
+        && Objects.equals(autoscalerState, other.autoscalerState)
         && Objects.equals(usage, other.usage)
         && Objects.equals(cost, other.cost);
   }

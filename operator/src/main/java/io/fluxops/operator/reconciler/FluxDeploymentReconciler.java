@@ -3,6 +3,7 @@ package io.fluxops.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fluxops.autoscale.Decision;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.config.OperatorConfig;
@@ -11,6 +12,8 @@ import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
 import io.fluxops.operator.dependent.ServiceAccountDependent;
 import io.fluxops.operator.dependent.ServiceDependent;
 import io.fluxops.operator.dependent.WorkflowInputs;
+import io.fluxops.operator.scaling.QueueScaling;
+import io.fluxops.operator.scaling.ScalingStatus;
 import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.PodDiagnosis;
@@ -19,6 +22,7 @@ import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.ReplicaTarget;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
+import io.fluxops.queue.QueueReading;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -34,11 +38,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,10 +87,12 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
 
   private final OperatorConfig config;
   private final Clock clock;
+  private final QueueScaling scaling;
 
-  public FluxDeploymentReconciler(OperatorConfig config, Clock clock) {
+  public FluxDeploymentReconciler(OperatorConfig config, Clock clock, QueueScaling scaling) {
     this.config = config;
     this.clock = clock;
+    this.scaling = scaling;
   }
 
   @Override
@@ -102,7 +111,8 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
                       : Set.of(new ResourceID(owner, pod.getMetadata().getNamespace()));
                 })
             .build();
-    return List.of(new InformerEventSource<>(pods, context));
+    InformerEventSource<Pod, FluxDeployment> podSource = new InformerEventSource<>(pods, context);
+    return List.of(podSource, scaling.eventSource(context, podSource::getSecondaryResources));
   }
 
   @Override
@@ -121,20 +131,27 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
       fd.setStatus(next);
       control = UpdateControl.patchStatus(fd);
     }
-    return observation.recheckPods() ? control.rescheduleAfter(STUCK_POD_RECHECK) : control;
+    return observation.recheck().map(control::rescheduleAfter).orElse(control);
   }
 
-  /** The status to write, and whether pods need another look soon. */
-  private record Observation(FluxDeploymentStatus status, boolean recheckPods) {}
+  /** The status to write, and when to look again without waiting for an event. */
+  private record Observation(FluxDeploymentStatus status, Optional<Duration> recheck) {}
 
   private Observation invalid(FluxDeployment fd, SpecValidator.Invalid invalid) {
     logInvalidOnce(fd, invalid.message());
-    return new Observation(StatusComputer.invalid(fd, invalid.message(), clock.instant()), false);
+    return new Observation(
+        StatusComputer.invalid(fd, invalid.message(), clock.instant()), Optional.empty());
   }
 
   private Observation observe(
       FluxDeployment fd, ValidatedSpec spec, Context<FluxDeployment> context) {
-    int replicas = ReplicaTarget.desired(fd, spec, context.getSecondaryResource(Deployment.class));
+    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    Optional<Decision> decision =
+        scaling.decide(fd, spec, context.getSecondaryResource(QueueReading.class), deployment);
+    int replicas =
+        decision
+            .map(Decision::desiredReplicas)
+            .orElseGet(() -> ReplicaTarget.desired(fd, spec, deployment));
     if (!fd.getSpec().isPaused()) {
       new WorkflowInputs(spec, replicas, config.meteringImage()).putInto(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -145,15 +162,17 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     if (stuck) {
       diagnosis = PodDiagnosis.of(pods, eventsOf(fd, diagnosis.waitingForVolumes(), context));
     }
+    Instant now = clock.instant();
     var status =
         StatusComputer.observed(
-            fd,
-            spec,
-            replicas,
-            context.getSecondaryResource(Deployment.class),
-            diagnosis,
-            clock.instant());
-    return new Observation(status, stuck);
+            fd, spec, replicas, context.getSecondaryResource(Deployment.class), diagnosis, now);
+    ScalingStatus.apply(status, decision, status.getObservedGeneration(), now);
+    Optional<Duration> recheck =
+        Stream.concat(
+                stuck ? Stream.of(STUCK_POD_RECHECK) : Stream.empty(),
+                decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)).stream())
+            .min(Comparator.naturalOrder());
+    return new Observation(status, recheck);
   }
 
   @Override

@@ -53,6 +53,12 @@ public final class Conditions {
     return this;
   }
 
+  /** Drops a condition that no longer applies, e.g. Autoscaling once autoscaling is removed. */
+  public Conditions remove(ConditionType type) {
+    conditions.removeIf(c -> type.type().equals(c.getType()));
+    return this;
+  }
+
   /** The conditions, FluxOps' types first in their fixed order, any others after. */
   public List<Condition> toList() {
     List<Condition> sorted = new ArrayList<>(conditions);

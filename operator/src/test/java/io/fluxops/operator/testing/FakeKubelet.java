@@ -19,6 +19,12 @@ import java.util.function.IntFunction;
  */
 public final class FakeKubelet {
 
+  /**
+   * Every pod this kubelet runs gets the loopback address, so tests can answer for the pods (queue
+   * metrics, the sidecar) with real servers on this machine.
+   */
+  public static final String POD_IP = "127.0.0.1";
+
   private final KubernetesClient client;
 
   public FakeKubelet(KubernetesClient client) {
@@ -156,6 +162,7 @@ public final class FakeKubelet {
   private static PodStatus readyStatus() {
     return new PodStatusBuilder()
         .withPhase("Running")
+        .withPodIP(POD_IP)
         .addNewCondition()
         .withType("Ready")
         .withStatus("True")

@@ -1,0 +1,48 @@
+package io.fluxops.operator.scaling;
+
+import io.fluxops.autoscale.Decision;
+import io.fluxops.operator.api.FluxDeploymentStatus;
+import io.fluxops.operator.status.ConditionType;
+import io.fluxops.operator.status.Conditions;
+import io.fluxops.operator.status.Conditions.Status;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Writes the autoscaler's part of a FluxDeployment's status. */
+public final class ScalingStatus {
+
+  private ScalingStatus() {}
+
+  /**
+   * Records a decision: desired replicas, queue depth, last scale time, the Autoscaling condition
+   * and the scaler's memory. Without a decision (no autoscaling), clears what autoscaling wrote.
+   */
+  public static void apply(
+      FluxDeploymentStatus status, Optional<Decision> decision, long generation, Instant now) {
+    Conditions conditions = Conditions.from(status.getConditions(), generation, now);
+    if (decision.isEmpty()) {
+      status.setQueueDepth(null);
+      status.setAutoscalerState(null);
+      status.setConditions(conditions.remove(ConditionType.AUTOSCALING).toList());
+      return;
+    }
+    Decision d = decision.get();
+    if (!Double.isNaN(d.queueDepth())) {
+      status.setQueueDepth(Math.round(Math.ceil(d.queueDepth())));
+    }
+    Instant scaled = d.state().lastScaleTime();
+    if (scaled != null) {
+      status.setLastScaleTime(scaled.toString());
+    }
+    status.setAutoscalerState(d.state().toCompactString());
+    boolean unreadable = "QueueUnreadable".equals(d.conditionReason());
+    status.setConditions(
+        conditions
+            .set(
+                ConditionType.AUTOSCALING,
+                unreadable ? Status.FALSE : Status.TRUE,
+                d.conditionReason(),
+                d.reason())
+            .toList());
+  }
+}
