@@ -1,0 +1,57 @@
+package io.fluxops.metering;
+
+import io.fluxops.metering.config.Config;
+import io.fluxops.metering.config.ConfigException;
+import io.fluxops.metering.config.ConfigLoader;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+/**
+ * Entry point of the metering sidecar. Exit codes: 0 after a clean stop, 2 when the configuration
+ * (environment, key file, journal directory, port) is unusable, 1 on any other failure to start.
+ */
+public final class Main {
+  /** Exit code for a configuration a person must fix. */
+  public static final int EXIT_CONFIG = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // Before the first logger exists: one line per record, UTC timestamp first.
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s - %5$s%6$s%n");
+    System.setProperty("user.timezone", "UTC");
+    System.Logger log = System.getLogger(Main.class.getName());
+    Sidecar sidecar;
+    try {
+      Config config = ConfigLoader.load(System.getenv());
+      sidecar = Sidecar.start(config, Clock.systemUTC(), new SplittableRandom());
+      Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "shutdown"));
+      log.log(
+          Level.INFO,
+          "fluxops-metering "
+              + config.model().slug()
+              + " ("
+              + config.counting().value()
+              + " counting) listening on port "
+              + sidecar.port()
+              + ", started in "
+              + sinceProcessStart().toMillis()
+              + " ms");
+    } catch (ConfigException e) {
+      System.err.println("fluxops-metering: configuration error: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+    } catch (RuntimeException | Error e) {
+      log.log(Level.ERROR, "fluxops-metering failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  private static Duration sinceProcessStart() {
+    Instant start = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    return Duration.between(start, Instant.now());
+  }
+}

@@ -1,0 +1,256 @@
+package io.fluxops.metering;
+
+import io.fluxops.metering.config.Config;
+import io.fluxops.metering.config.ConfigException;
+import io.fluxops.metering.config.Setting;
+import io.fluxops.metering.counting.MetricPoller;
+import io.fluxops.metering.http.StatusDocument;
+import io.fluxops.metering.http.UsageServer;
+import io.fluxops.metering.journal.Journal;
+import io.fluxops.metering.journal.Replay;
+import io.fluxops.metering.json.JsonWriter;
+import io.fluxops.metering.metrics.MeteringMetrics;
+import io.fluxops.metering.reporter.ApiKeyFile;
+import io.fluxops.metering.reporter.Backoff;
+import io.fluxops.metering.reporter.InvalidKeyException;
+import io.fluxops.metering.reporter.Reporter;
+import io.fluxops.metering.reporter.ReporterSettings;
+import io.fluxops.metering.reporter.UsageClient;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The running sidecar: wires the journal, the reporter, the optional metric poller and the HTTP
+ * server together, and takes them down in the order that loses nothing.
+ */
+public final class Sidecar implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Sidecar.class.getName());
+
+  private final Config config;
+  private final Journal journal;
+  private final Reporter reporter;
+  private final Optional<MetricPoller> poller;
+  private final UsageServer server;
+  private final ExecutorService httpClientExecutor;
+  private boolean stopped;
+
+  private Sidecar(
+      Config config,
+      Journal journal,
+      Reporter reporter,
+      Optional<MetricPoller> poller,
+      UsageServer server,
+      ExecutorService httpClientExecutor) {
+    this.config = config;
+    this.journal = journal;
+    this.reporter = reporter;
+    this.poller = poller;
+    this.server = server;
+    this.httpClientExecutor = httpClientExecutor;
+  }
+
+  /**
+   * Starts everything. Problems a person must fix (unusable key file, journal directory or port)
+   * come out as a {@link ConfigException} naming the variable.
+   */
+  public static Sidecar start(Config config, Clock clock, RandomGenerator random)
+      throws ConfigException {
+    ApiKeyFile keys;
+    try {
+      keys = new ApiKeyFile(config.keyFile());
+    } catch (InvalidKeyException e) {
+      throw new ConfigException(Setting.KEY_FILE.key(), e.getMessage());
+    }
+    Journal journal = openJournal(config, clock);
+    // The HTTP clients' internal tasks: reports and scrapes are sequential, two threads suffice.
+    ExecutorService clientExecutor = Executors.newFixedThreadPool(2, Sidecar::daemon);
+    try {
+      MeteringMetrics metrics = new MeteringMetrics(config);
+      Reporter reporter =
+          new Reporter(
+              journal,
+              new UsageClient(config.usageUri(), config.reportTimeout(), clientExecutor, clock),
+              keys,
+              new ReporterSettings(
+                  config.batchInterval(),
+                  config.maxBatchImages(),
+                  config.reportTimeout(),
+                  Backoff.upTo(config.maxBackoff())),
+              random,
+              clock,
+              metrics);
+      metrics.bind(journal, reporter, clock);
+      Optional<MetricPoller> poller =
+          config
+              .metric()
+              .map(
+                  source ->
+                      new MetricPoller(
+                          source,
+                          journal,
+                          config.batchInterval(),
+                          clientExecutor,
+                          clock,
+                          metrics::scrapeFailed));
+      UsageServer server =
+          listen(config, journal, metrics, () -> status(config, journal, reporter, poller, clock));
+      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, server, clientExecutor);
+      reporter.start();
+      poller.ifPresent(MetricPoller::start);
+      server.start();
+      return sidecar;
+    } catch (ConfigException | RuntimeException e) {
+      clientExecutor.shutdownNow();
+      closeQuietly(journal);
+      throw e;
+    }
+  }
+
+  private static Journal openJournal(Config config, Clock clock) throws ConfigException {
+    try {
+      Journal journal = Journal.open(config.journalDir(), clock);
+      describe(journal.replay(), journal);
+      return journal;
+    } catch (IOException e) {
+      throw new ConfigException(
+          Setting.JOURNAL_DIR.key(), "cannot open the journal: " + e.getMessage());
+    }
+  }
+
+  private static void describe(Replay replay, Journal journal) {
+    if (replay.tornBytes() > 0) {
+      LOG.log(
+          Level.WARNING,
+          "dropped "
+              + replay.tornBytes()
+              + " bytes of a journal write a crash interrupted (it was never acknowledged)");
+    }
+    if (replay.skippedBytes() > 0) {
+      LOG.log(
+          Level.ERROR,
+          "skipped "
+              + replay.skippedBytes()
+              + " damaged bytes inside the journal; counts in them are lost. Check the volume.");
+    }
+    long inFlight = replay.state().inFlight();
+    if (inFlight > 0) {
+      LOG.log(
+          Level.WARNING,
+          "a report of "
+              + inFlight
+              + " images was in flight when the sidecar stopped; it is sent again, and BFL"
+              + " counts it twice if it had recorded it (see possiblyDuplicated)");
+    }
+    LOG.log(
+        Level.INFO,
+        "journal: "
+            + journal.state().accepted()
+            + " images accepted, "
+            + journal.state().pending()
+            + " pending");
+  }
+
+  private static UsageServer listen(
+      Config config, Journal journal, MeteringMetrics metrics, Supplier<JsonWriter> status)
+      throws ConfigException {
+    try {
+      return new UsageServer(config, journal, metrics, status);
+    } catch (IOException e) {
+      throw new ConfigException(
+          Setting.LISTEN_PORT.key(),
+          "cannot listen on "
+              + config.listenAddress()
+              + ":"
+              + config.listenPort()
+              + " ("
+              + e.getMessage()
+              + ")");
+    }
+  }
+
+  private static JsonWriter status(
+      Config config,
+      Journal journal,
+      Reporter reporter,
+      Optional<MetricPoller> poller,
+      Clock clock) {
+    return StatusDocument.render(
+        new StatusDocument.Snapshot(
+            config,
+            journal.state(),
+            journal.failure(),
+            reporter.licenseState(),
+            reporter.lastError(),
+            poller.flatMap(MetricPoller::lastError),
+            clock.instant()));
+  }
+
+  /** The port the HTTP server listens on. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The journal, for tests and the status page. */
+  public Journal journal() {
+    return journal;
+  }
+
+  /** The reporter, for tests. */
+  public Reporter reporter() {
+    return reporter;
+  }
+
+  /**
+   * Stops in the order that loses nothing: stop taking counts (requests in progress finish), take
+   * the counter's last value, report what is pending until the shutdown timeout, and close the
+   * journal, where anything left waits for the next start.
+   */
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    try {
+      server.stop(1);
+      if (poller.isPresent()) {
+        poller.get().stop();
+      }
+      Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+      boolean all = reporter.drain(left);
+      long pending = journal.state().pending();
+      LOG.log(
+          all ? Level.INFO : Level.WARNING,
+          all
+              ? "stopped; every accepted image was reported"
+              : "stopped with " + pending + " images pending; they stay in the journal");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      httpClientExecutor.shutdownNow();
+      closeQuietly(journal);
+    }
+  }
+
+  private static void closeQuietly(Journal journal) {
+    try {
+      journal.close();
+    } catch (IOException e) {
+      LOG.log(Level.ERROR, "closing the journal failed: " + e.getMessage());
+    }
+  }
+
+  private static Thread daemon(Runnable runnable) {
+    Thread thread = new Thread(runnable, "http-client");
+    thread.setDaemon(true);
+    return thread;
+  }
+}

@@ -1,0 +1,54 @@
+package io.fluxops.metering.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The sidecar's validated configuration.
+ *
+ * @param model the licence slug counts are reported under
+ * @param usageEndpoint base URL of BFL's API, without a trailing slash
+ * @param keyFile the file holding the API key
+ * @param journalDir the directory of the journal
+ * @param batchInterval time between reports and between metric scrapes
+ * @param listenAddress address of the HTTP server
+ * @param listenPort port of the HTTP server; 0 picks a free one
+ * @param counting how images are counted
+ * @param metric the counter to scrape, present exactly when {@code counting} is {@code METRIC}
+ * @param labels labels added to every metric
+ * @param maxBatchImages the largest count sent in one report
+ * @param reportTimeout timeout of one report
+ * @param maxBackoff longest wait between two retries
+ * @param shutdownTimeout how long a SIGTERM may spend reporting what is pending
+ */
+public record Config(
+    ModelSlug model,
+    URI usageEndpoint,
+    Path keyFile,
+    Path journalDir,
+    Duration batchInterval,
+    String listenAddress,
+    int listenPort,
+    CountingMode counting,
+    Optional<MetricSource> metric,
+    MetricLabels labels,
+    int maxBatchImages,
+    Duration reportTimeout,
+    Duration maxBackoff,
+    Duration shutdownTimeout) {
+
+  /** The inference server's counter of generated images. */
+  public record MetricSource(URI url, String name) {}
+
+  /** Where reports go: {@code <endpoint>/v1/licenses/models/<slug>/usage}. */
+  public URI usageUri() {
+    return URI.create(usageEndpoint + usagePath(model));
+  }
+
+  /** The path of the usage endpoint for a model, the same on BFL and on this sidecar. */
+  public static String usagePath(ModelSlug model) {
+    return "/v1/licenses/models/" + model.slug() + "/usage";
+  }
+}

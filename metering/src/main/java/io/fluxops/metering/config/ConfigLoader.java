@@ -1,0 +1,236 @@
+package io.fluxops.metering.config;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and validates the configuration from environment variables. Every check happens here, at
+ * start, so that a mistake stops the sidecar with a message naming the variable instead of
+ * surfacing later as lost or unreported counts.
+ */
+public final class ConfigLoader {
+  private static final Set<String> GPU_TYPES = Set.of("rtx-4090", "blackwell");
+  private static final int MAX_LABEL_LENGTH = 253;
+
+  private final Map<String, String> env;
+
+  private ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Validates {@code env} (usually {@link System#getenv()}) into a configuration. */
+  public static Config load(Map<String, String> env) throws ConfigException {
+    return new ConfigLoader(env).load();
+  }
+
+  private Config load() throws ConfigException {
+    CountingMode counting = counting();
+    return new Config(
+        model(),
+        baseUrl(Setting.USAGE_ENDPOINT),
+        readableFile(Setting.KEY_FILE),
+        writableDirectory(Setting.JOURNAL_DIR),
+        seconds(Setting.BATCH_INTERVAL_SECONDS, "0.01", "3600"),
+        listenAddress(),
+        integer(Setting.LISTEN_PORT, 0, 65535),
+        counting,
+        counting == CountingMode.METRIC ? Optional.of(metricSource()) : Optional.empty(),
+        new MetricLabels(label(Setting.NAMESPACE), label(Setting.INSTANCE), gpu()),
+        integer(Setting.MAX_BATCH_IMAGES, 1, 1_000_000),
+        seconds(Setting.REPORT_TIMEOUT_SECONDS, "0.1", "300"),
+        seconds(Setting.RETRY_MAX_BACKOFF_SECONDS, "0.01", "3600"),
+        seconds(Setting.SHUTDOWN_TIMEOUT_SECONDS, "0.1", "3600"));
+  }
+
+  private Optional<String> value(Setting setting) {
+    String raw = env.get(setting.key());
+    if (raw == null || raw.isBlank()) {
+      return setting.defaultValue();
+    }
+    return Optional.of(raw.trim());
+  }
+
+  private String required(Setting setting) throws ConfigException {
+    Optional<String> value = value(setting);
+    if (value.isEmpty()) {
+      throw new ConfigException(setting.key(), "is required (" + setting.description() + ")");
+    }
+    return value.get();
+  }
+
+  private ModelSlug model() throws ConfigException {
+    String slug = required(Setting.MODEL_SLUG);
+    if (slug.equals("flux-1-schnell")) {
+      throw new ConfigException(
+          Setting.MODEL_SLUG.key(),
+          "flux-1-schnell is Apache-2.0 and is not metered; run it without this sidecar");
+    }
+    return ModelSlug.fromSlug(slug)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    Setting.MODEL_SLUG.key(),
+                    "unknown slug '" + slug + "'; use one of " + ModelSlug.allSlugs()));
+  }
+
+  private URI baseUrl(Setting setting) throws ConfigException {
+    String raw = required(setting);
+    while (raw.endsWith("/")) {
+      raw = raw.substring(0, raw.length() - 1);
+    }
+    URI uri = httpUri(setting, raw);
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException(
+          setting.key(), "must be a base URL without query or fragment, got '" + raw + "'");
+    }
+    return uri;
+  }
+
+  private static URI httpUri(Setting setting, String raw) throws ConfigException {
+    try {
+      URI uri = new URI(raw);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new ConfigException(
+            setting.key(), "must be an http:// or https:// URL with a host, got '" + raw + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException(setting.key(), "is not a valid URL: " + e.getMessage());
+    }
+  }
+
+  private Path path(Setting setting) throws ConfigException {
+    String raw = required(setting);
+    try {
+      return Path.of(raw);
+    } catch (InvalidPathException e) {
+      throw new ConfigException(setting.key(), "is not a valid path: " + e.getMessage());
+    }
+  }
+
+  private Path readableFile(Setting setting) throws ConfigException {
+    Path file = path(setting);
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(
+          setting.key(),
+          "no file at "
+              + file
+              + "; mount the licence Secret there or point the variable at the key file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new ConfigException(
+          setting.key(), "cannot read " + file + "; give user 65532 read access (defaultMode)");
+    }
+    return file;
+  }
+
+  private Path writableDirectory(Setting setting) throws ConfigException {
+    Path dir = path(setting);
+    try {
+      Files.createDirectories(dir);
+      // Files.isWritable answers from permission bits; a read-only mount only shows on write.
+      Path probe = Files.createTempFile(dir, ".probe", ".tmp");
+      Files.delete(probe);
+      return dir;
+    } catch (IOException e) {
+      throw new ConfigException(
+          setting.key(),
+          dir
+              + " is not a writable directory ("
+              + e.getClass().getSimpleName()
+              + "); mount an emptyDir there");
+    }
+  }
+
+  private Duration seconds(Setting setting, String min, String max) throws ConfigException {
+    String raw = required(setting);
+    BigDecimal value;
+    try {
+      value = new BigDecimal(raw);
+    } catch (NumberFormatException e) {
+      value = null;
+    }
+    if (value == null
+        || value.compareTo(new BigDecimal(min)) < 0
+        || value.compareTo(new BigDecimal(max)) > 0) {
+      throw new ConfigException(
+          setting.key(),
+          "must be a number of seconds from " + min + " to " + max + ", got '" + raw + "'");
+    }
+    return Duration.ofNanos(value.movePointRight(9).longValue());
+  }
+
+  private int integer(Setting setting, int min, int max) throws ConfigException {
+    String raw = required(setting);
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the allowed range
+    }
+    throw new ConfigException(
+        setting.key(), "must be an integer from " + min + " to " + max + ", got '" + raw + "'");
+  }
+
+  private String listenAddress() throws ConfigException {
+    String raw = required(Setting.LISTEN_ADDRESS);
+    if (!raw.matches("[0-9A-Za-z.:\\-]+")) {
+      throw new ConfigException(
+          Setting.LISTEN_ADDRESS.key(), "must be an IP address or host name, got '" + raw + "'");
+    }
+    return raw;
+  }
+
+  private CountingMode counting() throws ConfigException {
+    String raw = required(Setting.COUNTING);
+    for (CountingMode mode : CountingMode.values()) {
+      if (mode.value().equals(raw)) {
+        return mode;
+      }
+    }
+    throw new ConfigException(
+        Setting.COUNTING.key(), "must be 'relay' or 'metric', got '" + raw + "'");
+  }
+
+  private Config.MetricSource metricSource() throws ConfigException {
+    URI url = httpUri(Setting.METRIC_URL, required(Setting.METRIC_URL));
+    String name = required(Setting.METRIC_NAME);
+    if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+      throw new ConfigException(
+          Setting.METRIC_NAME.key(), "is not a Prometheus metric name: '" + name + "'");
+    }
+    return new Config.MetricSource(url, name);
+  }
+
+  private Optional<String> label(Setting setting) throws ConfigException {
+    Optional<String> value = value(setting);
+    if (value.isPresent()
+        && (value.get().length() > MAX_LABEL_LENGTH || !value.get().matches("[\\x21-\\x7e]+"))) {
+      throw new ConfigException(
+          setting.key(), "must be at most 253 printable characters without spaces");
+    }
+    return value;
+  }
+
+  private Optional<String> gpu() throws ConfigException {
+    Optional<String> gpu = value(Setting.GPU);
+    if (gpu.isPresent() && !GPU_TYPES.contains(gpu.get())) {
+      throw new ConfigException(
+          Setting.GPU.key(), "must be rtx-4090 or blackwell, got '" + gpu.get() + "'");
+    }
+    return gpu;
+  }
+}

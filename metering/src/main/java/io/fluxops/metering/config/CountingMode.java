@@ -1,0 +1,14 @@
+package io.fluxops.metering.config;
+
+/** Where the sidecar learns how many images were generated. */
+public enum CountingMode {
+  /** The inference server POSTs each count to the sidecar, in BFL's own request shape. */
+  RELAY,
+  /** The sidecar scrapes a Prometheus counter from the inference server and records increases. */
+  METRIC;
+
+  /** The value as written in {@code FLUXOPS_COUNTING} and shown in {@code /status}. */
+  public String value() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

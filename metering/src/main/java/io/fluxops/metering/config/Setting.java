@@ -1,0 +1,65 @@
+package io.fluxops.metering.config;
+
+import java.util.Optional;
+
+/**
+ * Every environment variable the sidecar reads: key, default and what it means. The one place where
+ * a default is written down.
+ */
+public enum Setting {
+  MODEL_SLUG("FLUXOPS_MODEL_SLUG", null, "BFL licence slug of the model: " + ModelSlug.allSlugs()),
+  USAGE_ENDPOINT("FLUXOPS_USAGE_ENDPOINT", "https://api.bfl.ai", "base URL of BFL's licences API"),
+  KEY_FILE(
+      "FLUXOPS_KEY_FILE",
+      "/var/run/secrets/fluxops/license/api-key",
+      "file holding the BFL API key (a mounted Secret; re-read when it changes)"),
+  JOURNAL_DIR(
+      "FLUXOPS_JOURNAL_DIR", "/var/lib/fluxops/journal", "writable directory for the journal"),
+  BATCH_INTERVAL_SECONDS(
+      "FLUXOPS_BATCH_INTERVAL_SECONDS", "5", "seconds between reports (and metric scrapes)"),
+  LISTEN_ADDRESS("FLUXOPS_LISTEN_ADDRESS", "0.0.0.0", "address the HTTP server binds"),
+  LISTEN_PORT("FLUXOPS_LISTEN_PORT", "9469", "port of the HTTP server (0: any free port)"),
+  COUNTING("FLUXOPS_COUNTING", "relay", "relay (POSTed counts) or metric (scraped counter)"),
+  METRIC_URL("FLUXOPS_METRIC_URL", null, "metric mode: the inference server's /metrics URL"),
+  METRIC_NAME("FLUXOPS_METRIC_NAME", null, "metric mode: the counter of generated images"),
+  NAMESPACE("FLUXOPS_NAMESPACE", null, "metric label: the FluxDeployment's namespace"),
+  INSTANCE("FLUXOPS_INSTANCE", null, "metric label: the FluxDeployment's name"),
+  GPU("FLUXOPS_GPU", null, "metric label: rtx-4090 or blackwell"),
+  MAX_BATCH_IMAGES(
+      "FLUXOPS_MAX_BATCH_IMAGES",
+      "1000",
+      "most images in one report; also the most one crash can report twice"),
+  REPORT_TIMEOUT_SECONDS(
+      "FLUXOPS_REPORT_TIMEOUT_SECONDS", "10", "timeout of one report to BFL, in seconds"),
+  RETRY_MAX_BACKOFF_SECONDS(
+      "FLUXOPS_RETRY_MAX_BACKOFF_SECONDS", "60", "longest wait between retries, in seconds"),
+  SHUTDOWN_TIMEOUT_SECONDS(
+      "FLUXOPS_SHUTDOWN_TIMEOUT_SECONDS",
+      "25",
+      "on SIGTERM, how long to keep reporting what is pending; keep it under the pod's grace");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The environment variable's name. */
+  public String key() {
+    return key;
+  }
+
+  /** The value used when the variable is unset, if the setting has one. */
+  public Optional<String> defaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  /** One line for a person configuring the sidecar. */
+  public String description() {
+    return description;
+  }
+}

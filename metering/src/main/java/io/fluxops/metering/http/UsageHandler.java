@@ -1,0 +1,148 @@
+package io.fluxops.metering.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.fluxops.metering.config.Config;
+import io.fluxops.metering.config.CountingMode;
+import io.fluxops.metering.journal.Journal;
+import io.fluxops.metering.json.JsonWriter;
+import io.fluxops.metering.metrics.MeteringMetrics;
+import io.fluxops.metering.metrics.MeteringMetrics.RejectReason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /v1/licenses/models/{slug}/usage}: BFL's endpoint, answered locally. A 200 means the
+ * count is fsynced in the journal; any other answer means nothing was recorded.
+ */
+final class UsageHandler implements HttpHandler {
+  private static final Pattern PATH = Pattern.compile("/v1/licenses/models/([^/]+)/usage/?");
+  private static final int MAX_BODY_BYTES = 1024;
+
+  /** Far beyond any fsync; a 503 after it would leave the client unsure, so it must not happen. */
+  private static final long DURABLE_TIMEOUT_SECONDS = 30;
+
+  private final Config config;
+  private final Journal journal;
+  private final MeteringMetrics metrics;
+
+  UsageHandler(Config config, Journal journal, MeteringMetrics metrics) {
+    this.config = config;
+    this.journal = journal;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      RequestRejected rejected = check(exchange);
+      if (rejected != null) {
+        reject(exchange, rejected);
+        return;
+      }
+      long images;
+      try {
+        images = UsageRequest.parse(text(exchange));
+      } catch (UsageRequest.Rejection e) {
+        reject(exchange, e.rejected());
+        return;
+      }
+      record(exchange, images);
+    }
+  }
+
+  /** Checks everything but the body; null when the request may go on. */
+  private RequestRejected check(HttpExchange exchange) {
+    Matcher path = PATH.matcher(exchange.getRequestURI().getRawPath());
+    if (!path.matches()) {
+      return new RequestRejected(
+          404, RejectReason.NOT_FOUND, "not found; POST usage to " + usagePath());
+    }
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      return new RequestRejected(405, RejectReason.METHOD_NOT_ALLOWED, "only POST is allowed here");
+    }
+    if (!path.group(1).equals(config.model().slug())) {
+      return new RequestRejected(
+          400,
+          RejectReason.UNKNOWN_MODEL,
+          "this sidecar meters " + config.model().slug() + ", not '" + path.group(1) + "'");
+    }
+    if (config.counting() == CountingMode.METRIC) {
+      return new RequestRejected(
+          409,
+          RejectReason.COUNTING_MODE,
+          "this sidecar counts images from the server's metric; a POSTed count would be counted"
+              + " twice");
+    }
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      return new RequestRejected(
+          415, RejectReason.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
+    }
+    return null;
+  }
+
+  private String text(HttpExchange exchange) throws IOException, UsageRequest.Rejection {
+    byte[] body;
+    try {
+      body = Exchanges.body(exchange, MAX_BODY_BYTES);
+    } catch (Exchanges.TooLarge e) {
+      throw new UsageRequest.Rejection(
+          new RequestRejected(
+              413, RejectReason.TOO_LARGE, "the body is larger than " + MAX_BODY_BYTES + " bytes"));
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new UsageRequest.Rejection(
+          new RequestRejected(400, RejectReason.MALFORMED, "the body is not UTF-8"));
+    }
+  }
+
+  private void record(HttpExchange exchange, long images) throws IOException {
+    try {
+      journal.accept(images).get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reject(exchange, unavailable("interrupted"));
+      return;
+    } catch (ExecutionException | TimeoutException e) {
+      String why = e instanceof TimeoutException ? "timed out" : e.getCause().getMessage();
+      reject(exchange, unavailable(why));
+      return;
+    }
+    Exchanges.json(
+        exchange, 200, new JsonWriter().string("message", "Usage recorded successfully"));
+  }
+
+  private static RequestRejected unavailable(String why) {
+    return new RequestRejected(
+        503,
+        RejectReason.UNAVAILABLE,
+        "the count was not recorded: journal unavailable (" + why + ")");
+  }
+
+  private void reject(HttpExchange exchange, RequestRejected rejected) throws IOException {
+    metrics.requestRejected(rejected.reason());
+    Exchanges.detail(exchange, rejected.status(), rejected.detail());
+  }
+
+  private String usagePath() {
+    return Config.usagePath(config.model());
+  }
+}

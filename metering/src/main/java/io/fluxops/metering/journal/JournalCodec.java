@@ -1,0 +1,116 @@
+package io.fluxops.metering.journal;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The journal's on-disk record format: {@code magic(1) type(1) length(2) payload crc32c(4)}, big
+ * endian, the checksum covering everything before it. A record that was torn by a crash fails its
+ * length or checksum and is recognised as such on replay.
+ */
+final class JournalCodec {
+  static final byte MAGIC = (byte) 0xF1;
+  static final byte CHECKPOINT = 0x7F;
+  static final int HEADER = 4;
+  static final int TRAILER = 4;
+  static final int EVENT_PAYLOAD = 24;
+  static final int CHECKPOINT_PAYLOAD = 72;
+  static final int EVENT_SIZE = HEADER + EVENT_PAYLOAD + TRAILER;
+  static final int CHECKPOINT_SIZE = HEADER + CHECKPOINT_PAYLOAD + TRAILER;
+
+  private JournalCodec() {}
+
+  /** A decoded record: an event, or a checkpoint carrying the whole state. */
+  sealed interface Entry permits EventEntry, CheckpointEntry {
+    int size();
+  }
+
+  record EventEntry(Event event) implements Entry {
+    @Override
+    public int size() {
+      return EVENT_SIZE;
+    }
+  }
+
+  record CheckpointEntry(JournalState state) implements Entry {
+    @Override
+    public int size() {
+      return CHECKPOINT_SIZE;
+    }
+  }
+
+  static void encode(Event event, ByteBuffer out) {
+    int start = out.position();
+    out.put(MAGIC).put(event.type().code()).putShort((short) EVENT_PAYLOAD);
+    out.putLong(event.images()).putLong(event.atMillis()).putDouble(event.counter());
+    putChecksum(out, start);
+  }
+
+  static void encode(JournalState state, ByteBuffer out) {
+    int start = out.position();
+    out.put(MAGIC).put(CHECKPOINT).putShort((short) CHECKPOINT_PAYLOAD);
+    out.putLong(state.accepted())
+        .putLong(state.reported())
+        .putLong(state.inFlight())
+        .putLong(state.possiblyDuplicated())
+        .putLong(state.month())
+        .putLong(state.monthToDate())
+        .putDouble(state.lastCounter())
+        .putLong(state.lastReportAtMillis())
+        .putLong(state.lastReportImages());
+    putChecksum(out, start);
+  }
+
+  /**
+   * The record starting at {@code offset}, or empty when the bytes there are not a whole, intact
+   * record (torn write, corruption, or the end of the data).
+   */
+  static Optional<Entry> decode(ByteBuffer in, int offset) {
+    if (in.limit() - offset < HEADER || in.get(offset) != MAGIC) {
+      return Optional.empty();
+    }
+    byte type = in.get(offset + 1);
+    int length = Short.toUnsignedInt(in.getShort(offset + 2));
+    int expected = type == CHECKPOINT ? CHECKPOINT_PAYLOAD : EVENT_PAYLOAD;
+    EventType eventType = type == CHECKPOINT ? null : EventType.fromCode(type);
+    if (length != expected || (type != CHECKPOINT && eventType == null)) {
+      return Optional.empty();
+    }
+    int end = offset + HEADER + length;
+    if (in.limit() - end < TRAILER || in.getInt(end) != checksum(in, offset, end)) {
+      return Optional.empty();
+    }
+    int p = offset + HEADER;
+    if (in.getLong(p) < 0) {
+      return Optional.empty();
+    }
+    if (eventType != null) {
+      return Optional.of(
+          new EventEntry(
+              new Event(eventType, in.getLong(p), in.getLong(p + 8), in.getDouble(p + 16))));
+    }
+    return Optional.of(
+        new CheckpointEntry(
+            new JournalState(
+                in.getLong(p),
+                in.getLong(p + 8),
+                in.getLong(p + 16),
+                in.getLong(p + 24),
+                in.getLong(p + 32),
+                in.getLong(p + 40),
+                in.getDouble(p + 48),
+                in.getLong(p + 56),
+                in.getLong(p + 64))));
+  }
+
+  private static void putChecksum(ByteBuffer out, int start) {
+    out.putInt(checksum(out, start, out.position()));
+  }
+
+  private static int checksum(ByteBuffer buffer, int from, int to) {
+    CRC32C crc = new CRC32C();
+    crc.update(buffer.duplicate().limit(to).position(from));
+    return (int) crc.getValue();
+  }
+}

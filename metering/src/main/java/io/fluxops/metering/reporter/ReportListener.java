@@ -1,0 +1,20 @@
+package io.fluxops.metering.reporter;
+
+/** Told about every report attempt, for metrics. */
+public interface ReportListener {
+  /** BFL recorded {@code images}; the call took {@code nanos}. */
+  void recorded(long images, long nanos);
+
+  /** An attempt failed for {@code reason}; the call took {@code nanos} (0 if none was made). */
+  void failed(FailureReason reason, long nanos);
+
+  /** Does nothing. */
+  ReportListener NONE =
+      new ReportListener() {
+        @Override
+        public void recorded(long images, long nanos) {}
+
+        @Override
+        public void failed(FailureReason reason, long nanos) {}
+      };
+}

@@ -1,0 +1,207 @@
+package io.fluxops.metering.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  @Test
+  void acceptedCountsSurviveReopening() throws Exception {
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      journal.accept(3).get();
+      journal.accept(4).get();
+      journal.beginSend(7);
+      journal.reported(7);
+      journal.accept(2).get();
+    }
+
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      assertThat(journal.state().accepted()).isEqualTo(9);
+      assertThat(journal.state().reported()).isEqualTo(7);
+      assertThat(journal.state().pending()).isEqualTo(2);
+      assertThat(journal.state().monthToDate(CLOCK.instant())).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void aCrashLosesNothingAcknowledgedAndDropsATornLastRecord() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    try (Journal journal = Journal.open(dir.resolve("live"), CLOCK)) {
+      journal.accept(5).get();
+      journal.accept(6).get();
+      // What a kill -9 leaves: the fsynced log as it is, plus half a record nobody acknowledged.
+      copyJournal(dir.resolve("live"), crashed);
+    }
+    appendBytes(crashed.resolve(JournalFile.LOG), tornRecord());
+
+    try (Journal journal = Journal.open(crashed, CLOCK)) {
+      assertThat(journal.state().accepted()).isEqualTo(11);
+      assertThat(journal.replay().tornBytes()).isEqualTo(tornRecord().length);
+      assertThat(journal.replay().skippedBytes()).isZero();
+      journal.accept(1).get();
+    }
+    try (Journal journal = Journal.open(crashed, CLOCK)) {
+      assertThat(journal.state().accepted()).isEqualTo(12);
+      assertThat(journal.replay().tornBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aReportOpenAtTheCrashIsPendingAgainAndCountedAsPossiblyDuplicated() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    try (Journal journal = Journal.open(dir.resolve("live"), CLOCK)) {
+      journal.accept(8).get();
+      journal.beginSend(8);
+      copyJournal(dir.resolve("live"), crashed);
+    }
+
+    try (Journal journal = Journal.open(crashed, CLOCK)) {
+      assertThat(journal.replay().state().inFlight()).isEqualTo(8);
+      assertThat(journal.state().inFlight()).isZero();
+      assertThat(journal.state().pending()).isEqualTo(8);
+      assertThat(journal.state().possiblyDuplicated()).isEqualTo(8);
+    }
+  }
+
+  @Test
+  void damageInsideTheLogSkipsOnlyTheDamagedRecord() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    try (Journal journal = Journal.open(dir.resolve("live"), CLOCK)) {
+      journal.accept(1).get();
+      journal.accept(2).get();
+      journal.accept(4).get();
+      copyJournal(dir.resolve("live"), crashed);
+    }
+    Path log = crashed.resolve(JournalFile.LOG);
+    byte[] bytes = Files.readAllBytes(log);
+    int secondEvent = JournalCodec.CHECKPOINT_SIZE + JournalCodec.EVENT_SIZE;
+    bytes[secondEvent + 6] ^= 0x01;
+    Files.write(log, bytes);
+
+    try (Journal journal = Journal.open(crashed, CLOCK)) {
+      assertThat(journal.state().accepted()).isEqualTo(5);
+      assertThat(journal.replay().skippedBytes()).isEqualTo(JournalCodec.EVENT_SIZE);
+    }
+  }
+
+  @Test
+  void concurrentAcceptsShareFsyncs() throws Exception {
+    AtomicInteger groups = new AtomicInteger();
+    AtomicInteger events = new AtomicInteger();
+    int clients = 8;
+    int perClient = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      journal.observe(
+          (n, nanos) -> {
+            groups.incrementAndGet();
+            events.addAndGet(n);
+          });
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perClient; i++) {
+                    journal.accept(1).get();
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> future : done) {
+        future.get();
+      }
+      assertThat(journal.state().accepted()).isEqualTo(clients * perClient);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(events.get()).isEqualTo(clients * perClient);
+    assertThat(groups.get()).isLessThan(clients * perClient);
+  }
+
+  @Test
+  void compactionKeepsTheCountsAndBoundsTheLog() throws Exception {
+    int events = 40_000;
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      List<CompletableFuture<JournalState>> pending = new ArrayList<>();
+      for (int i = 0; i < events; i++) {
+        pending.add(journal.accept(1));
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
+      assertThat(Files.size(dir.resolve(JournalFile.LOG)))
+          .isLessThan((long) events * JournalCodec.EVENT_SIZE);
+    }
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      assertThat(journal.state().accepted()).isEqualTo(events);
+    }
+    assertThat(Files.size(dir.resolve(JournalFile.LOG))).isEqualTo(JournalCodec.CHECKPOINT_SIZE);
+  }
+
+  @Test
+  void aSecondProcessCannotOpenAJournalInUse() throws Exception {
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      Path lock = dir.resolve(JournalFile.LOCK);
+      assertThat(lock).exists();
+      assertThatThrownBy(() -> Journal.open(dir, CLOCK)).isInstanceOf(Exception.class);
+    }
+  }
+
+  @Test
+  void aClosedJournalRefusesNewEvents() throws Exception {
+    Journal journal = Journal.open(dir, CLOCK);
+    journal.close();
+
+    assertThatThrownBy(() -> journal.accept(1).get()).hasMessageContaining("journal is closed");
+    assertThatThrownBy(() -> journal.beginSend(1)).isInstanceOf(JournalException.class);
+  }
+
+  private static byte[] tornRecord() {
+    ByteBuffer buffer = ByteBuffer.allocate(JournalCodec.EVENT_SIZE);
+    JournalCodec.encode(Event.of(EventType.ACCEPT, 99, 1L), buffer);
+    byte[] half = new byte[JournalCodec.EVENT_SIZE / 2];
+    buffer.flip().get(half);
+    return half;
+  }
+
+  private static void copyJournal(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path file : files.toList()) {
+        if (!file.getFileName().toString().equals(JournalFile.LOCK)) {
+          Files.copy(file, to.resolve(file.getFileName()));
+        }
+      }
+    }
+  }
+
+  private static void appendBytes(Path file, byte[] bytes) throws IOException {
+    Files.write(file, bytes, StandardOpenOption.APPEND);
+  }
+}

@@ -1,0 +1,61 @@
+package io.fluxops.metering.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** What inference code does: POSTs counts to the sidecar, and reads its other endpoints. */
+public final class LocalClient {
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private volatile URI base;
+
+  public LocalClient(int port) {
+    retarget(port);
+  }
+
+  /** Points at a sidecar that restarted on another port. */
+  public void retarget(int port) {
+    this.base = URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** POSTs {@code {"number_of_generations": images}} as BFL's reference code does. */
+  public HttpResponse<String> report(long images) throws IOException, InterruptedException {
+    return post(
+        "/v1/licenses/models/flux-1-dev/usage",
+        "application/json",
+        "{\"number_of_generations\": " + images + "}");
+  }
+
+  public HttpResponse<String> post(String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(path, "GET");
+  }
+
+  public HttpResponse<String> send(String path, String method)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
