@@ -3,6 +3,7 @@ package io.fluxops.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fluxops.operator.config.OperatorConfig;
+import io.fluxops.operator.metrics.FleetMetrics;
 import io.fluxops.operator.reconciler.FluxDeploymentReconciler;
 import io.fluxops.operator.scaling.QueueScaling;
 import io.fluxops.operator.scaling.ScalingMetrics;
@@ -83,7 +84,7 @@ public final class FluxOpsOperator implements AutoCloseable {
             });
     QueueScaling scaling = new QueueScaling(clock, new ScalingMetrics(registry));
     operator.register(
-        new FluxDeploymentReconciler(config, clock, scaling),
+        new FluxDeploymentReconciler(config, clock, scaling, new FleetMetrics(registry)),
         c -> {
           if (config.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();

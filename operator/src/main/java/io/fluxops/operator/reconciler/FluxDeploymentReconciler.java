@@ -12,6 +12,7 @@ import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
 import io.fluxops.operator.dependent.ServiceAccountDependent;
 import io.fluxops.operator.dependent.ServiceDependent;
 import io.fluxops.operator.dependent.WorkflowInputs;
+import io.fluxops.operator.metrics.FleetMetrics;
 import io.fluxops.operator.scaling.QueueScaling;
 import io.fluxops.operator.scaling.ScalingStatus;
 import io.fluxops.operator.status.ConditionType;
@@ -89,10 +90,15 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   private final Clock clock;
   private final QueueScaling scaling;
 
-  public FluxDeploymentReconciler(OperatorConfig config, Clock clock, QueueScaling scaling) {
+  private final FleetMetrics fleet;
+
+  public FluxDeploymentReconciler(
+      OperatorConfig config, Clock clock, QueueScaling scaling, FleetMetrics fleet) {
     this.config = config;
     this.clock = clock;
     this.scaling = scaling;
+    this.fleet = fleet;
+    scaling.onDeleted(fleet::forget);
   }
 
   @Override
@@ -124,6 +130,7 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
             ? observe(fd, valid.spec(), context)
             : invalid(fd, (SpecValidator.Invalid) result);
     FluxDeploymentStatus next = observation.status();
+    fleet.update(fd, next);
     UpdateControl<FluxDeployment> control;
     if (Objects.equals(next, fd.getStatus())) {
       control = UpdateControl.noUpdate();

@@ -21,11 +21,14 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePo
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ public final class QueueScaling implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Map<ResourceID, ScalerState> states = new ConcurrentHashMap<>();
   private QueuePoller poller;
+  private final List<Consumer<ResourceID>> deletionListeners = new CopyOnWriteArrayList<>();
 
   public QueueScaling(Clock clock, ScalingMetrics metrics) {
     this.clock = clock;
@@ -85,9 +89,16 @@ public final class QueueScaling implements AutoCloseable {
       @Override
       public void onResourceDeleted(FluxDeployment resource) {
         super.onResourceDeleted(resource);
-        forget(ResourceID.fromResource(resource));
+        ResourceID id = ResourceID.fromResource(resource);
+        forget(id);
+        deletionListeners.forEach(listener -> listener.accept(id));
       }
     };
+  }
+
+  /** Calls {@code listener} when a FluxDeployment is deleted, to drop what is kept for it. */
+  public void onDeleted(Consumer<ResourceID> listener) {
+    deletionListeners.add(listener);
   }
 
   /**

@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ScalingMetrics {
 
   static final String QUEUE_DEPTH = "fluxops.queue.depth";
-  static final String DESIRED = "fluxops.autoscaler.desired.replicas";
   static final String SCALE_EVENTS = "fluxops.autoscaler.scale.events";
   static final String READ_FAILURES = "fluxops.autoscaler.queue.read.failures";
   static final String POLL_LAG = "fluxops.autoscaler.poll.lag";
@@ -34,7 +33,6 @@ public final class ScalingMetrics {
   /** The live values behind one FluxDeployment's gauges. */
   private static final class Values {
     final AtomicReference<Double> queueDepth = new AtomicReference<>(Double.NaN);
-    final AtomicReference<Double> desired = new AtomicReference<>(Double.NaN);
     final Set<Meter> meters = ConcurrentHashMap.newKeySet();
   }
 
@@ -64,9 +62,8 @@ public final class ScalingMetrics {
   }
 
   void recordDecision(FluxDeployment fd, ValidatedSpec spec, Decision decision) {
-    Values v = valuesFor(fd, spec);
-    v.desired.set((double) decision.desiredReplicas());
     if (decision.changesSize()) {
+      Values v = valuesFor(fd, spec);
       counter(
               v,
               Counter.builder(SCALE_EVENTS)
@@ -105,11 +102,6 @@ public final class ScalingMetrics {
           v.meters.add(
               Gauge.builder(QUEUE_DEPTH, v.queueDepth, AtomicReference::get)
                   .description("Queued plus running generations the autoscaler last read")
-                  .tags(tags)
-                  .register(registry));
-          v.meters.add(
-              Gauge.builder(DESIRED, v.desired, AtomicReference::get)
-                  .description("Replicas the autoscaler asks for")
                   .tags(tags)
                   .register(registry));
           return v;
