@@ -72,14 +72,16 @@ public final class UsageServer {
   }
 
   /**
-   * Stops accepting connections and waits up to {@code graceSeconds} for requests in progress, so
-   * that a client waiting for its fsync gets its 200.
+   * Stops taking requests. Requests already being handled finish first (up to {@code
+   * graceSeconds}), so that a client waiting for its fsync gets its 200; a request that arrives now
+   * is dropped before anything is recorded.
    */
   public void stop(int graceSeconds) throws InterruptedException {
     ready = false;
-    server.stop(graceSeconds);
     executor.shutdown();
-    executor.awaitTermination(graceSeconds + 1L, TimeUnit.SECONDS);
+    executor.awaitTermination(graceSeconds, TimeUnit.SECONDS);
+    // HttpServer.stop(n) always waits the full n seconds; the handlers are done already.
+    server.stop(0);
   }
 
   private Optional<String> liveProblem() {

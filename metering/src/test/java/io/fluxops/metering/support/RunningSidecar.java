@@ -1,0 +1,63 @@
+package io.fluxops.metering.support;
+
+import io.fluxops.metering.Sidecar;
+import io.fluxops.metering.config.ConfigException;
+import io.fluxops.metering.json.JsonException;
+import io.fluxops.metering.json.JsonParser;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** An in-process sidecar with a client pointed at it; closing it stops the sidecar gracefully. */
+public final class RunningSidecar implements AutoCloseable {
+  private final Sidecar sidecar;
+  private final LocalClient client;
+
+  private RunningSidecar(Sidecar sidecar) {
+    this.sidecar = sidecar;
+    this.client = new LocalClient(sidecar.port());
+  }
+
+  public static RunningSidecar start(TestConfig config) throws ConfigException {
+    return new RunningSidecar(
+        Sidecar.start(config.load(), Clock.systemUTC(), new SplittableRandom(7)));
+  }
+
+  public Sidecar sidecar() {
+    return sidecar;
+  }
+
+  public LocalClient client() {
+    return client;
+  }
+
+  /** POSTs a count and returns the HTTP status. */
+  public int report(long images) throws IOException, InterruptedException {
+    return client.report(images).statusCode();
+  }
+
+  /** {@code /status}, parsed. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> status() throws IOException, InterruptedException, JsonException {
+    HttpResponse<String> response = client.get("/status");
+    return (Map<String, Object>) JsonParser.parse(response.body());
+  }
+
+  /** A number from {@code /status}. */
+  public long statusNumber(String field) throws IOException, InterruptedException, JsonException {
+    return ((BigDecimal) status().get(field)).longValueExact();
+  }
+
+  /** {@code /metrics} as text. */
+  public String metrics() throws IOException, InterruptedException {
+    return client.get("/metrics").body();
+  }
+
+  @Override
+  public void close() {
+    sidecar.close();
+  }
+}
