@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** examples/argocd: the health check's installation and the two Applications. */
 class ArgoCdExamplesTest {
@@ -32,11 +33,12 @@ class ArgoCdExamplesTest {
   }
 
   @Test
-  void chartApplicationInstallsTheChartWithValuesItsSchemaAccepts() throws IOException {
+  void chartApplicationInstallsTheChartWithValuesItsSchemaAccepts(@TempDir Path dir)
+      throws IOException {
     Map<String, Object> app = application("application-fluxops.yaml");
     assertThat(get(app, "spec", "source", "path")).isEqualTo("charts/fluxops");
 
-    Path values = Files.createTempFile(Path.of("target"), "argocd-values", ".yaml");
+    Path values = dir.resolve("values.yaml");
     Files.writeString(values, Yaml.write(get(app, "spec", "source", "helm", "valuesObject")));
     Deployment operator =
         HelmChart.render(values.toAbsolutePath().toString())
