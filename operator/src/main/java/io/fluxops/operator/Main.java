@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -68,8 +71,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    bindJvmMetrics(registry);
+    PrometheusMeterRegistry registry = prometheusRegistry();
     FluxOpsOperator operator =
         FluxOpsOperator.start(
             client, config, registry, Clock.systemUTC(), System.getenv("POD_NAME"));
@@ -98,7 +100,30 @@ public final class Main {
     return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
-  static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+  /** The operator's registry: JVM metrics, and reconcile latency quantiles up to p99. */
+  public static PrometheusMeterRegistry prometheusRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public DistributionStatisticConfig configure(
+                  Meter.Id id, DistributionStatisticConfig config) {
+                if (id.getName().startsWith("operator.sdk.controllers.execution.")) {
+                  return DistributionStatisticConfig.builder()
+                      .percentiles(0.5, 0.95, 0.99)
+                      .build()
+                      .merge(config);
+                }
+                return config;
+              }
+            });
+    bindJvmMetrics(registry);
+    return registry;
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

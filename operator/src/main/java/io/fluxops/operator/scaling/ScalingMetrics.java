@@ -45,6 +45,7 @@ public final class ScalingMetrics {
     this.pollLag =
         Timer.builder(POLL_LAG)
             .description("How late queue polls run against their interval")
+            .publishPercentiles(0.5, 0.99)
             .register(registry);
   }
 

@@ -69,6 +69,11 @@ public final class MockCluster implements AutoCloseable {
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
   }
 
+  /** The API server's address, for a kubeconfig. */
+  public String url() {
+    return client.getConfiguration().getMasterUrl();
+  }
+
   /** The default test configuration: all namespaces, no leader election. */
   public static OperatorConfig config() {
     return OperatorOptions.load(Map.of());

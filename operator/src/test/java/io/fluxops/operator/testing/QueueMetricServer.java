@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +18,7 @@ public final class QueueMetricServer implements AutoCloseable {
   private final HttpServer server;
   private final AtomicLong depth = new AtomicLong();
   private final AtomicInteger status = new AtomicInteger(200);
+  private final AtomicLong delayMillis = new AtomicLong();
 
   private QueueMetricServer(HttpServer server) {
     this.server = server;
@@ -28,6 +30,7 @@ public final class QueueMetricServer implements AutoCloseable {
     server.createContext(
         "/metrics",
         exchange -> {
+          metrics.pause();
           byte[] body =
               ("# TYPE flux_queue_depth gauge\nflux_queue_depth " + metrics.depth.get() + "\n")
                   .getBytes(StandardCharsets.UTF_8);
@@ -37,8 +40,23 @@ public final class QueueMetricServer implements AutoCloseable {
             out.write(body);
           }
         });
+    // Many pods are answered at once, and a slow one must not hold up the others.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
     return metrics;
+  }
+
+  /** Makes every scrape answer only after {@code delay}, like an overloaded pod. */
+  public void delay(Duration delay) {
+    delayMillis.set(delay.toMillis());
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(delayMillis.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public int port() {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -34,6 +35,7 @@ public class RecordingCrudDispatcher extends KubernetesCrudDispatcher {
   private final List<Write> writes = new CopyOnWriteArrayList<>();
   private final List<Write> failed = new CopyOnWriteArrayList<>();
   private final List<Injection> injections = new CopyOnWriteArrayList<>();
+  private final AtomicLong requests = new AtomicLong();
 
   /** Fails the next {@code times} writes that match. */
   public void inject(Predicate<Write> matches, int times, Fault fault) {
@@ -45,8 +47,14 @@ public class RecordingCrudDispatcher extends KubernetesCrudDispatcher {
     return List.copyOf(failed);
   }
 
+  /** Every request received, reads and watches included. */
+  public long requestCount() {
+    return requests.get();
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    requests.incrementAndGet();
     if (request.getPath().contains("/selfsubjectrulesreviews")) {
       return leaseAccess();
     }
