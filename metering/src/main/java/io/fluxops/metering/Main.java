@@ -10,8 +10,9 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 /**
- * Entry point of the metering sidecar. Exit codes: 0 after a clean stop, 2 when the configuration
- * (environment, key file, journal directory, port) is unusable, 1 on any other failure to start.
+ * Entry point of the metering sidecar. Exit codes: 0 after a stop that reported everything; 1 after
+ * a stop that left images pending in the journal, or a failure to start; 2 when the configuration
+ * (environment, key file, journal directory, port) is unusable.
  */
 public final class Main {
   /** Exit code for a configuration a person must fix. */
@@ -29,7 +30,7 @@ public final class Main {
     try {
       Config config = ConfigLoader.load(System.getenv());
       sidecar = Sidecar.start(config, Clock.systemUTC(), new SplittableRandom());
-      Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "shutdown"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sidecar), "shutdown"));
       log.log(
           Level.INFO,
           "fluxops-metering "
@@ -48,6 +49,17 @@ public final class Main {
       log.log(Level.ERROR, "fluxops-metering failed to start", e);
       System.exit(1);
     }
+  }
+
+  /**
+   * On SIGTERM: flush, then end the process with an exit code that says whether anything is still
+   * pending (0: all reported; 1: the rest waits in the journal). The JVM would otherwise report 143
+   * for every SIGTERM, hiding the outcome from the pod's container status.
+   */
+  private static void stop(Sidecar sidecar) {
+    boolean allReported = sidecar.stop();
+    System.err.flush();
+    Runtime.getRuntime().halt(allReported ? 0 : 1);
   }
 
   private static Duration sinceProcessStart() {

@@ -211,13 +211,15 @@ public final class Sidecar implements AutoCloseable {
    * Stops in the order that loses nothing: stop taking counts (requests in progress finish), take
    * the counter's last value, report what is pending until the shutdown timeout, and close the
    * journal, where anything left waits for the next start.
+   *
+   * @return whether every accepted image was reported
    */
-  @Override
-  public synchronized void close() {
+  public synchronized boolean stop() {
     if (stopped) {
-      return;
+      return journal.state().pending() == 0;
     }
     stopped = true;
+    boolean all = false;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     try {
       server.stop(1);
@@ -225,7 +227,7 @@ public final class Sidecar implements AutoCloseable {
         poller.get().stop();
       }
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-      boolean all = reporter.drain(left);
+      all = reporter.drain(left);
       long pending = journal.state().pending();
       LOG.log(
           all ? Level.INFO : Level.WARNING,
@@ -238,6 +240,13 @@ public final class Sidecar implements AutoCloseable {
       httpClientExecutor.shutdownNow();
       closeQuietly(journal);
     }
+    return all;
+  }
+
+  /** Same as {@link #stop()}. */
+  @Override
+  public void close() {
+    stop();
   }
 
   private static void closeQuietly(Journal journal) {

@@ -25,6 +25,11 @@ public final class LocalClient {
     this.base = URI.create("http://127.0.0.1:" + port);
   }
 
+  /** The port this client posts to. */
+  public int port() {
+    return base.getPort();
+  }
+
   /** POSTs {@code {"number_of_generations": images}} as BFL's reference code does. */
   public HttpResponse<String> report(long images) throws IOException, InterruptedException {
     return post(

@@ -1,0 +1,55 @@
+package io.fluxops.metering.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
+import org.w3c.dom.NodeList;
+
+/**
+ * The container's JVM flags, read from the jib configuration in {@code metering/pom.xml}, so that
+ * child-process tests and the benchmark run the sidecar exactly as the image does.
+ */
+public final class JvmFlags {
+  private JvmFlags() {}
+
+  /** The flags of the pom at {@code fluxops.pom}, or found from the working directory. */
+  public static List<String> fromPom() {
+    Path pom = pomPath();
+    try {
+      var factory = DocumentBuilderFactory.newInstance();
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      var document = factory.newDocumentBuilder().parse(pom.toFile());
+      NodeList nodes =
+          (NodeList)
+              XPathFactory.newInstance()
+                  .newXPath()
+                  .evaluate(
+                      "//plugin[artifactId='jib-maven-plugin']/configuration/container/jvmFlags/jvmFlag",
+                      document,
+                      XPathConstants.NODESET);
+      List<String> flags = new ArrayList<>();
+      for (int i = 0; i < nodes.getLength(); i++) {
+        flags.add(nodes.item(i).getTextContent().strip());
+      }
+      if (flags.isEmpty()) {
+        throw new IllegalStateException("no jib jvmFlags in " + pom);
+      }
+      return flags;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the JVM flags from " + pom, e);
+    }
+  }
+
+  private static Path pomPath() {
+    String configured = System.getProperty("fluxops.pom");
+    if (configured != null) {
+      return Path.of(configured);
+    }
+    Path module = Path.of("metering/pom.xml");
+    return Files.exists(module) ? module : Path.of("pom.xml");
+  }
+}

@@ -1,0 +1,150 @@
+package io.fluxops.metering.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The sidecar's shaded jar running as a child process with the container's JVM flags, its output in
+ * a log file. Closing it kills it if it still runs.
+ */
+public final class SidecarProcess implements AutoCloseable {
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on port (\\d+), started in (\\d+) ms");
+
+  private final Process process;
+  private final Path log;
+  private final long launchedNanos;
+  private int port;
+  private long startMillis;
+  private Duration readyAfter;
+
+  private SidecarProcess(Process process, Path log, long launchedNanos) {
+    this.process = process;
+    this.log = log;
+    this.launchedNanos = launchedNanos;
+  }
+
+  /** The jar {@code package} built; failsafe passes its path. */
+  public static Path jar() {
+    String configured = System.getProperty("fluxops.jar");
+    Path jar =
+        configured != null ? Path.of(configured) : Path.of("metering/target/fluxops-metering.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing; run ./mvnw -pl metering package first");
+    }
+    return jar;
+  }
+
+  /** Starts the jar with exactly {@code env} as FLUXOPS_ variables; does not wait. */
+  public static SidecarProcess launch(Map<String, String> env, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JvmFlags.fromPom());
+    command.add("-jar");
+    command.add(jar().toString());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> name.startsWith("FLUXOPS_"));
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    long launched = System.nanoTime();
+    return new SidecarProcess(builder.start(), log, launched);
+  }
+
+  /** Starts the jar and waits until it listens. */
+  public static SidecarProcess start(Map<String, String> env, Path log) throws IOException {
+    SidecarProcess sidecar = launch(env, log);
+    sidecar.awaitListening();
+    return sidecar;
+  }
+
+  private void awaitListening() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> listening() || !process.isAlive());
+    if (!listening()) {
+      throw new IllegalStateException("the sidecar exited before listening:\n" + log());
+    }
+  }
+
+  private boolean listening() {
+    Matcher matcher = LISTENING.matcher(log());
+    boolean found = false;
+    while (matcher.find()) {
+      found = true;
+      port = Integer.parseInt(matcher.group(1));
+      startMillis = Long.parseLong(matcher.group(2));
+    }
+    if (found && readyAfter == null) {
+      readyAfter = Duration.ofNanos(System.nanoTime() - launchedNanos);
+    }
+    return found;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The start time the sidecar measured itself: JVM launch to listening. */
+  public long startMillis() {
+    return startMillis;
+  }
+
+  /** Launch to the "listening" line seen here, including log polling. */
+  public Duration readyAfter() {
+    return readyAfter;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, and wait until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM; returns the exit code, or -1 if it did not exit within {@code timeout}. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Waits for the process to exit on its own; returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** Everything the sidecar printed so far. */
+  public String log() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
