@@ -13,8 +13,8 @@ class ScalingPolicyTest {
     ScalingPolicy policy = ScalingPolicy.withRange(1, 8);
     assertThat(policy.targetQueueDepth()).isEqualTo(2);
     assertThat(policy.scaleUpStabilization()).isEqualTo(Duration.ZERO);
-    assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(180));
-    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(180));
+    assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(300));
   }
 
   @Test

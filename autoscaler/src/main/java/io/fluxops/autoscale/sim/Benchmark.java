@@ -2,6 +2,7 @@ package io.fluxops.autoscale.sim;
 
 import io.fluxops.autoscale.ScalingPolicy;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +12,8 @@ import java.util.Locale;
  * FluxOps' scaler, the HPA and KEDA baselines, fixed provisioning at peak, and the oracle bound.
  *
  * <p>Run with {@code ./mvnw -q -pl autoscaler exec:java} (the module's default main class); an
- * optional argument picks the GPU type, {@code rtx-4090} by default.
+ * optional argument picks the GPU type, {@code rtx-4090} by default, or {@code sensitivity} prints
+ * how the RTX 4090 results move with the pod start-up time and the scale-down window.
  */
 public final class Benchmark {
 
@@ -23,6 +25,12 @@ public final class Benchmark {
 
   /** Slice length for the clairvoyant bound. */
   public static final double CLAIRVOYANT_BUCKET_SECONDS = 600;
+
+  /** Pod start-up times the sensitivity table compares, in seconds. */
+  public static final List<Double> START_SECONDS = List.of(30.0, 60.0, 120.0);
+
+  /** Scale-down windows the sensitivity table compares, in seconds. */
+  public static final List<Integer> DOWN_WINDOW_SECONDS = List.of(60, 120, 180, 300);
 
   private Benchmark() {}
 
@@ -37,8 +45,73 @@ public final class Benchmark {
 
   /** Prints the table for the GPU type given as the optional argument. */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("sensitivity")) {
+      printSensitivity(GpuProfile.RTX_4090, System.out);
+      return;
+    }
     GpuProfile gpu = GpuProfile.fromSlug(args.length > 0 ? args[0] : "rtx-4090");
     print(gpu, run(gpu), System.out);
+  }
+
+  /**
+   * Prints two Markdown tables: FluxOps (defaults), HPA and KEDA on every trace for each of {@link
+   * #START_SECONDS}; then FluxOps with each of {@link #DOWN_WINDOW_SECONDS} at the profile's start.
+   * Each cell is GPU-hours over the oracle's, and the share of images over the SLO.
+   */
+  public static void printSensitivity(GpuProfile gpu, PrintStream out) {
+    ScalingPolicy policy = policy(gpu);
+    out.println("| pod start s | trace | fluxops × oracle, > SLO | hpa | keda |");
+    out.println("|---:|---|---:|---:|---:|");
+    for (double start : START_SECONDS) {
+      Simulator simulator =
+          new Simulator(gpu, start, EngineBuild.NEVER, Simulations.DEFAULT_SLO_SECONDS);
+      for (String name : TraceGenerator.NAMES) {
+        Trace trace = TraceCsv.load(name);
+        double oracle = Simulations.oracleGpuHours(trace, gpu);
+        out.printf(
+            Locale.ROOT,
+            "| %.0f | %s | %s | %s | %s |%n",
+            start,
+            name,
+            cell(simulator.run(trace, fluxops(policy)), oracle),
+            cell(
+                simulator.run(trace, new HpaBaseline(MAX_REPLICAS, policy.targetQueueDepth())),
+                oracle),
+            cell(
+                simulator.run(trace, new KedaBaseline(MAX_REPLICAS, policy.targetQueueDepth())),
+                oracle));
+      }
+    }
+    out.println();
+    StringBuilder header = new StringBuilder("| trace |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (int window : DOWN_WINDOW_SECONDS) {
+      header.append(" fluxops, ").append(window).append(" s window |");
+      rule.append("---:|");
+    }
+    out.println(header);
+    out.println(rule);
+    Simulator simulator = Simulations.simulator(gpu, EngineBuild.NEVER);
+    for (String name : TraceGenerator.NAMES) {
+      Trace trace = TraceCsv.load(name);
+      double oracle = Simulations.oracleGpuHours(trace, gpu);
+      StringBuilder row = new StringBuilder("| ").append(name).append(" |");
+      for (int window : DOWN_WINDOW_SECONDS) {
+        ScalingPolicy windowed =
+            policy.withWindows(policy.scaleUpStabilization(), Duration.ofSeconds(window));
+        row.append(' ').append(cell(simulator.run(trace, fluxops(windowed)), oracle)).append(" |");
+      }
+      out.println(row);
+    }
+  }
+
+  private static AutoscalerStrategy fluxops(ScalingPolicy policy) {
+    return new AutoscalerStrategy(policy, AutoscalerStrategy.DEFAULT_POLL_SECONDS);
+  }
+
+  private static String cell(SimulationResult result, double oracle) {
+    return String.format(
+        Locale.ROOT, "%.2f×, %.2f %%", result.gpuHours() / oracle, 100 * result.shareOverSlo());
   }
 
   /** Every strategy on every committed trace, in report order. */

@@ -18,15 +18,21 @@ import java.util.Locale;
  *       proportionally less: 2.4 × 28 / 50 = 1.344 s.
  * </ul>
  *
- * <p>Start-up times are assumptions, not measurements (REFERENCE.md only says GPU pods take minutes
- * and an engine build takes minutes): 120 s to schedule, pull and load the model, and a further 600
- * s when a TensorRT engine has to be built on the pod.
+ * <p>Start-up time (pod creation to ready, with the weights already on the node) is an estimate,
+ * not a measurement: 60 s. Loading FLUX.1-dev's 23 GB takes "close to an entire minute" on an EC2
+ * machine (Outerport, "How fast can you load a FLUX model?"); diffusers reports about 75 s in bf16
+ * on an A800 and 22 s for ComfyUI's fp8 files (huggingface/diffusers#11580), and 20 s for a
+ * pre-quantized fp8 transformer against 67 s when quantizing on load (huggingface/diffusers#9053);
+ * add scheduling and container start with a cached image. Quantizing at start-up, network storage
+ * or a node that has to be added take longer; the benchmark's sensitivity table shows 30, 60 and
+ * 120 s. The 600 s TensorRT engine build is an assumption as well (REFERENCE.md: "minutes"); the
+ * benchmark runs with cached engines.
  */
 public enum GpuProfile {
   /** NVIDIA GeForce RTX 4090, fp8 weights. */
-  RTX_4090("rtx-4090", 16.5, 120, 0),
+  RTX_4090("rtx-4090", 16.5, 60, 0),
   /** NVIDIA Blackwell (B200 figure), TensorRT engine. */
-  BLACKWELL("blackwell", 2.4 * 28 / 50, 120, 600);
+  BLACKWELL("blackwell", 2.4 * 28 / 50, 60, 600);
 
   private final String slug;
   private final double secondsPerImage;

@@ -26,11 +26,12 @@ public final class Simulator {
   public static final Instant EPOCH = Instant.parse("2026-01-05T00:00:00Z");
 
   private final GpuProfile gpu;
+  private final double podStartSeconds;
   private final EngineBuild engineBuild;
   private final double sloSeconds;
 
   /**
-   * A simulator for one GPU type.
+   * A simulator for one GPU type, with the profile's pod start-up time.
    *
    * @param gpu service and start-up times
    * @param engineBuild which pod starts also build a TensorRT engine
@@ -38,9 +39,29 @@ public final class Simulator {
    *     SimulationResult#shareOverSlo()}
    */
   public Simulator(GpuProfile gpu, EngineBuild engineBuild, double sloSeconds) {
+    this(gpu, gpu.modelLoadSeconds(), engineBuild, sloSeconds);
+  }
+
+  /**
+   * A simulator for one GPU type with another pod start-up time, for sensitivity runs.
+   *
+   * @param podStartSeconds seconds from pod creation to ready when no engine is built: scheduling,
+   *     container start and model load
+   */
+  public Simulator(
+      GpuProfile gpu, double podStartSeconds, EngineBuild engineBuild, double sloSeconds) {
     this.gpu = Objects.requireNonNull(gpu, "gpu");
+    if (!(podStartSeconds >= 0)) {
+      throw new IllegalArgumentException("pod start must be >= 0 s: " + podStartSeconds);
+    }
+    this.podStartSeconds = podStartSeconds;
     this.engineBuild = Objects.requireNonNull(engineBuild, "engineBuild");
     this.sloSeconds = sloSeconds;
+  }
+
+  /** Seconds from pod creation to ready when no engine is built. */
+  public double podStartSeconds() {
+    return podStartSeconds;
   }
 
   /** Replays {@code trace} with pods sized by {@code strategy}. */
@@ -209,7 +230,7 @@ public final class Simulator {
       boolean build =
           engineBuild == EngineBuild.EVERY_POD
               || (engineBuild == EngineBuild.FIRST_POD && !engineCached);
-      return gpu.modelLoadSeconds() + (build ? gpu.engineBuildSeconds() : 0);
+      return podStartSeconds + (build ? gpu.engineBuildSeconds() : 0);
     }
 
     private void shrink(int count, double now) {

@@ -66,10 +66,22 @@ class SimulatorTest {
     SimulationResult result =
         simulator.run(trace(10, new Trace.Arrival(1, 1)), scripted(0, second -> 1, seen));
 
-    assertThat(result.p50WaitSeconds()).isCloseTo(119, within(1e-9));
+    // The profile's 60 s start, from the poll at 0 s; the image came at 1 s.
+    assertThat(result.p50WaitSeconds()).isCloseTo(59, within(1e-9));
     assertThat(result.podStarts()).isEqualTo(1);
-    assertThat(result.gpuHours()).isCloseTo((120 + S) / 3600, within(1e-9));
+    assertThat(result.gpuHours()).isCloseTo((60 + S) / 3600, within(1e-9));
     assertThat(seen.get(1)).isEqualTo(new Replicas(1, 0, 1));
+  }
+
+  @Test
+  void anotherPodStartTimeReplacesTheProfilesForSensitivityRuns() {
+    Simulator slow = new Simulator(GpuProfile.RTX_4090, 120, EngineBuild.NEVER, 20);
+    SimulationResult result =
+        slow.run(trace(10, new Trace.Arrival(1, 1)), scripted(0, second -> 1, new ArrayList<>()));
+
+    assertThat(slow.podStartSeconds()).isEqualTo(120);
+    assertThat(result.p50WaitSeconds()).isCloseTo(119, within(1e-9));
+    assertThat(result.gpuHours()).isCloseTo((120 + S) / 3600, within(1e-9));
   }
 
   @Test
@@ -82,9 +94,9 @@ class SimulatorTest {
 
     int readyOne = seen.indexOf(new Replicas(1, 1, 0));
     int readyTwo = seen.indexOf(new Replicas(2, 2, 0));
-    // Polls are 5 s apart: 720 s for the first start, 120 s for the second from 1000 s.
-    assertThat(readyOne * 5).isEqualTo(720);
-    assertThat(readyTwo * 5).isEqualTo(1120);
+    // Polls are 5 s apart: 60 + 600 s for the first start, 60 s for the second from 1000 s.
+    assertThat(readyOne * 5).isEqualTo(660);
+    assertThat(readyTwo * 5).isEqualTo(1060);
   }
 
   @Test
