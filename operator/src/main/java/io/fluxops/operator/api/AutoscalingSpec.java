@@ -2,6 +2,7 @@ package io.fluxops.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -21,18 +22,21 @@ public class AutoscalingSpec {
   @JsonPropertyDescription(
       "Fewest replicas. 0 scales to zero when the queue stays empty, which needs a queue"
           + " outside the pods (prometheus or redis).")
+  @JsonDeserialize(using = LenientInt.class)
   private int minReplicas = 1;
 
   @Min(1)
   @Max(1000)
   @Default("8")
   @JsonPropertyDescription("Most replicas.")
+  @JsonDeserialize(using = LenientInt.class)
   private int maxReplicas = 8;
 
   @Min(1)
   @Max(10000)
   @Default("2")
   @JsonPropertyDescription("Queued plus running generations one replica should carry.")
+  @JsonDeserialize(using = LenientInt.class)
   private int targetQueueDepth = 2;
 
   @JsonPropertyDescription("Where to read the queue depth (pods' metrics if unset).")
@@ -42,6 +46,7 @@ public class AutoscalingSpec {
   @Max(300)
   @Default("5")
   @JsonPropertyDescription("Seconds between queue readings.")
+  @JsonDeserialize(using = LenientInt.class)
   private int pollIntervalSeconds = 5;
 
   @Min(0)
@@ -50,6 +55,7 @@ public class AutoscalingSpec {
   @JsonPropertyDescription(
       "Seconds of readings a scale-up looks back over (it takes the lowest); 0 scales up at"
           + " once.")
+  @JsonDeserialize(using = LenientInt.class)
   private int scaleUpStabilizationSeconds = 0;
 
   @Min(0)
@@ -58,6 +64,7 @@ public class AutoscalingSpec {
   @JsonPropertyDescription(
       "Seconds of readings a scale-down looks back over (it takes the highest), so a short lull"
           + " does not stop GPUs that are needed again soon.")
+  @JsonDeserialize(using = LenientInt.class)
   private int scaleDownStabilizationSeconds = 300;
 
   public int getMinReplicas() {

@@ -2,6 +2,7 @@ package io.fluxops.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -43,6 +44,7 @@ public class FluxDeploymentSpec {
   @JsonPropertyDescription(
       "Fixed number of replicas when autoscaling is absent (1 if unset); the target of"
           + " `kubectl scale`. Exclusive with autoscaling.")
+  @JsonDeserialize(using = LenientInt.class)
   private Integer replicas;
 
   @JsonPropertyDescription(

@@ -2,6 +2,7 @@ package io.fluxops.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -26,6 +27,7 @@ public class GpuSpec {
   @Max(8)
   @Default("1")
   @JsonPropertyDescription("GPUs per replica (nvidia.com/gpu in the server's limits), 1 to 8.")
+  @JsonDeserialize(using = LenientInt.class)
   private int count = 1;
 
   @JsonPropertyDescription(

@@ -2,6 +2,7 @@ package io.fluxops.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -14,6 +15,7 @@ public class PodsQueueSpec {
   @Max(65535)
   @Default("8080")
   @JsonPropertyDescription("Port of the metrics endpoint in each pod.")
+  @JsonDeserialize(using = LenientInt.class)
   private int port = 8080;
 
   @Default("/metrics")
