@@ -130,7 +130,7 @@ class AutoscalingTest {
       redis.client().rpush("flux:jobs", "a", "b", "c", "d", "e");
       cluster.client().resource(fd).create();
 
-      await().atMost(MockCluster.TIMEOUT).until(() -> replicas() == 2);
+      await().atMost(MockCluster.TIMEOUT.multipliedBy(2)).until(() -> replicas() == 2);
       kubelet.runReady(NS, NAME);
       redis.client().del("flux:jobs");
       await().atMost(Duration.ofSeconds(DOWN_WINDOW_SECONDS + 8)).until(() -> replicas() == 0);
