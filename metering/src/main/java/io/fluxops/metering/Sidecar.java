@@ -21,8 +21,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -38,7 +36,6 @@ public final class Sidecar implements AutoCloseable {
   private final Reporter reporter;
   private final Optional<MetricPoller> poller;
   private final UsageServer server;
-  private final ExecutorService httpClientExecutor;
   private boolean stopped;
 
   private Sidecar(
@@ -46,14 +43,12 @@ public final class Sidecar implements AutoCloseable {
       Journal journal,
       Reporter reporter,
       Optional<MetricPoller> poller,
-      UsageServer server,
-      ExecutorService httpClientExecutor) {
+      UsageServer server) {
     this.config = config;
     this.journal = journal;
     this.reporter = reporter;
     this.poller = poller;
     this.server = server;
-    this.httpClientExecutor = httpClientExecutor;
   }
 
   /**
@@ -69,14 +64,12 @@ public final class Sidecar implements AutoCloseable {
       throw new ConfigException(Setting.KEY_FILE.key(), e.getMessage());
     }
     Journal journal = openJournal(config, clock);
-    // The HTTP clients' internal tasks: reports and scrapes are sequential, two threads suffice.
-    ExecutorService clientExecutor = Executors.newFixedThreadPool(2, Sidecar::daemon);
     try {
       MeteringMetrics metrics = new MeteringMetrics(config);
       Reporter reporter =
           new Reporter(
               journal,
-              new UsageClient(config.usageUri(), config.reportTimeout(), clientExecutor, clock),
+              new UsageClient(config.usageUri(), clock),
               keys,
               new ReporterSettings(
                   config.batchInterval(),
@@ -93,21 +86,15 @@ public final class Sidecar implements AutoCloseable {
               .map(
                   source ->
                       new MetricPoller(
-                          source,
-                          journal,
-                          config.batchInterval(),
-                          clientExecutor,
-                          clock,
-                          metrics::scrapeFailed));
+                          source, journal, config.batchInterval(), clock, metrics::scrapeFailed));
       UsageServer server =
           listen(config, journal, metrics, () -> status(config, journal, reporter, poller, clock));
-      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, server, clientExecutor);
+      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, server);
       reporter.start();
       poller.ifPresent(MetricPoller::start);
       server.start();
       return sidecar;
     } catch (ConfigException | RuntimeException e) {
-      clientExecutor.shutdownNow();
       closeQuietly(journal);
       throw e;
     }
@@ -237,7 +224,6 @@ public final class Sidecar implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      httpClientExecutor.shutdownNow();
       closeQuietly(journal);
     }
     return all;
@@ -255,11 +241,5 @@ public final class Sidecar implements AutoCloseable {
     } catch (IOException e) {
       LOG.log(Level.ERROR, "closing the journal failed: " + e.getMessage());
     }
-  }
-
-  private static Thread daemon(Runnable runnable) {
-    Thread thread = new Thread(runnable, "http-client");
-    thread.setDaemon(true);
-    return thread;
   }
 }

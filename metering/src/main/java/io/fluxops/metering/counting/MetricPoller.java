@@ -1,20 +1,18 @@
 package io.fluxops.metering.counting;
 
 import io.fluxops.metering.config.Config;
+import io.fluxops.metering.http.OutboundHttp;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.JournalState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +25,10 @@ import java.util.function.Consumer;
  */
 public final class MetricPoller {
   private static final System.Logger LOG = System.getLogger(MetricPoller.class.getName());
+
+  /** Far more than a metrics page; a bound so that a wrong URL cannot exhaust the heap. */
+  private static final int MAX_PAGE_BYTES = 4 << 20;
+
   private static final Duration MIN_SCRAPE_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration MAX_SCRAPE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -52,7 +54,6 @@ public final class MetricPoller {
   private final Duration interval;
   private final Clock clock;
   private final Consumer<ScrapeFailure> failures;
-  private final HttpClient http;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "metric-poller"));
   private volatile ScrapeError lastError;
@@ -61,7 +62,6 @@ public final class MetricPoller {
       Config.MetricSource source,
       Journal journal,
       Duration interval,
-      Executor httpExecutor,
       Clock clock,
       Consumer<ScrapeFailure> failures) {
     this.source = source;
@@ -69,12 +69,6 @@ public final class MetricPoller {
     this.interval = interval;
     this.clock = clock;
     this.failures = failures;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout())
-            .executor(httpExecutor)
-            .build();
   }
 
   public void start() {
@@ -101,9 +95,6 @@ public final class MetricPoller {
     } catch (IOException e) {
       fail(ScrapeFailure.UNREACHABLE, "cannot scrape " + source.url() + ": " + describe(e));
       return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
     } catch (NumberFormatException e) {
       fail(ScrapeFailure.INVALID, source.name() + " at " + source.url() + ": " + e.getMessage());
       return;
@@ -115,18 +106,15 @@ public final class MetricPoller {
     record(value.getAsDouble());
   }
 
-  private OptionalDouble scrape() throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(source.url())
-            .timeout(timeout())
-            .header("Accept", "text/plain;version=0.0.4")
-            .GET()
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException("HTTP " + response.statusCode());
+  private OptionalDouble scrape() throws IOException {
+    HttpURLConnection connection = OutboundHttp.open(source.url(), "GET", timeout());
+    connection.setRequestProperty("Accept", "text/plain;version=0.0.4");
+    int status = connection.getResponseCode();
+    String body = OutboundHttp.body(connection, MAX_PAGE_BYTES);
+    if (status != 200) {
+      throw new IOException("HTTP " + status);
     }
-    return PrometheusText.sum(response.body(), source.name());
+    return PrometheusText.sum(body, source.name());
   }
 
   private void record(double counter) {

@@ -43,6 +43,7 @@ final class UsageHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    long start = System.nanoTime();
     try (exchange) {
       RequestRejected rejected = check(exchange);
       if (rejected != null) {
@@ -56,7 +57,9 @@ final class UsageHandler implements HttpHandler {
         reject(exchange, e.rejected());
         return;
       }
-      record(exchange, images);
+      if (record(exchange, images)) {
+        metrics.requestAccepted(System.nanoTime() - start);
+      }
     }
   }
 
@@ -114,20 +117,22 @@ final class UsageHandler implements HttpHandler {
     }
   }
 
-  private void record(HttpExchange exchange, long images) throws IOException {
+  /** Records and answers; true when the answer was 200. */
+  private boolean record(HttpExchange exchange, long images) throws IOException {
     try {
       journal.accept(images).get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       reject(exchange, unavailable("interrupted"));
-      return;
+      return false;
     } catch (ExecutionException | TimeoutException e) {
       String why = e instanceof TimeoutException ? "timed out" : e.getCause().getMessage();
       reject(exchange, unavailable(why));
-      return;
+      return false;
     }
     Exchanges.json(
         exchange, 200, new JsonWriter().string("message", "Usage recorded successfully"));
+    return true;
   }
 
   private static RequestRejected unavailable(String why) {

@@ -43,6 +43,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
   private final Tags common;
   private final Timer reportDuration;
   private final Timer fsyncDuration;
+  private final Timer requestDuration;
   private final Map<FailureReason, Counter> reportFailures = new EnumMap<>(FailureReason.class);
   private final Map<RejectReason, Counter> requestsRejected = new EnumMap<>(RejectReason.class);
   private final Map<ScrapeFailure, Counter> scrapeFailures = new EnumMap<>(ScrapeFailure.class);
@@ -75,6 +76,12 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
     this.fsyncDuration =
         Timer.builder(PREFIX + "journal.fsync.duration")
             .description("Time to write and fsync one group of journal events")
+            .serviceLevelObjectives(slos())
+            .tags(common)
+            .register(registry);
+    this.requestDuration =
+        Timer.builder(PREFIX + "request.duration")
+            .description("Time to answer a usage POST, fsync included, as the server sees it")
             .serviceLevelObjectives(slos())
             .tags(common)
             .register(registry);
@@ -150,6 +157,11 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
     return registry.scrape();
   }
 
+  /** A usage POST was answered 200 after {@code nanos}. */
+  public void requestAccepted(long nanos) {
+    requestDuration.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   public void requestRejected(RejectReason reason) {
     requestsRejected.get(reason).increment();
   }
@@ -211,6 +223,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
   private static Duration[] slos() {
     return new Duration[] {
       Duration.ofMillis(1),
+      Duration.ofMillis(2),
       Duration.ofMillis(5),
       Duration.ofMillis(10),
       Duration.ofMillis(50),

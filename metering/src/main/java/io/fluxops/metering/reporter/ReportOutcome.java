@@ -3,14 +3,11 @@ package io.fluxops.metering.reporter;
 import io.fluxops.metering.json.JsonException;
 import io.fluxops.metering.json.JsonParser;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * What became of one report, and therefore what to do next. The classification is the heart of
@@ -75,29 +72,26 @@ public record ReportOutcome(
     return failure(Kind.REJECTED, FailureReason.REJECTED, message);
   }
 
-  /** Classifies a failure to get an answer at all. */
-  static ReportOutcome fromException(IOException e) {
-    String message = "report failed: " + e.getClass().getSimpleName() + messageOf(e);
-    if (e instanceof HttpConnectTimeoutException) {
-      return failure(Kind.RETRY, FailureReason.TIMEOUT, message);
-    }
-    if (e instanceof HttpTimeoutException) {
-      // Sent, but no answer in time: BFL may have recorded it.
-      return failure(Kind.AMBIGUOUS, FailureReason.TIMEOUT, message);
-    }
-    if (e instanceof ConnectException || e instanceof SSLHandshakeException) {
-      return failure(Kind.RETRY, FailureReason.CONNECTION, message);
-    }
-    // Reset or closed after the request went out: it may have been recorded.
-    return failure(Kind.AMBIGUOUS, FailureReason.CONNECTION, message);
+  /** A failure before any of the report was sent (connect, TLS handshake): not recorded. */
+  static ReportOutcome notSent(IOException e) {
+    return failure(Kind.RETRY, reasonOf(e), "report not sent: " + describe(e));
+  }
+
+  /** A failure after the report went out (timeout, reset, closed): BFL may have recorded it. */
+  static ReportOutcome unanswered(IOException e) {
+    return failure(Kind.AMBIGUOUS, reasonOf(e), "report sent, no answer: " + describe(e));
+  }
+
+  private static FailureReason reasonOf(IOException e) {
+    return e instanceof SocketTimeoutException ? FailureReason.TIMEOUT : FailureReason.CONNECTION;
+  }
+
+  private static String describe(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private static ReportOutcome failure(Kind kind, FailureReason reason, String message) {
     return new ReportOutcome(kind, Optional.of(reason), message, Optional.empty());
-  }
-
-  private static String messageOf(IOException e) {
-    return e.getMessage() == null ? "" : ": " + e.getMessage();
   }
 
   /** BFL's {@code detail}, or the start of the body, cleaned for a log line. */

@@ -99,7 +99,8 @@ public final class Reporter {
             || !positive(left)) {
           return;
         }
-        wait = min(wait, left);
+        // While reports succeed, send the rest at once; after a failure, keep the backoff.
+        wait = failures == 0 ? Duration.ZERO : min(wait, left);
       }
       sleep(wait);
     }
@@ -138,12 +139,7 @@ public final class Reporter {
       Duration left = drainTimeLeft();
       timeout = min(timeout, positive(left) ? left : Duration.ofMillis(1));
     }
-    try {
-      return client.send(images, key, timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ReportOutcome.fromException(new java.io.InterruptedIOException("interrupted"));
-    }
+    return client.send(images, key, timeout);
   }
 
   private Duration settle(long images, ApiKey key, ReportOutcome outcome, long nanos)
@@ -155,7 +151,9 @@ public final class Reporter {
         license = LicenseState.VALID;
         failures = 0;
         listener.recorded(images, nanos);
-        return pending > 0 ? Duration.ZERO : settings.interval();
+        // A backlog (after an outage) goes out batch after batch; otherwise counts gather for an
+        // interval, so that a busy server costs BFL one call per interval.
+        return pending >= settings.maxBatchImages() ? Duration.ZERO : settings.interval();
       }
       case REFUSED -> {
         journal.cancel(images);

@@ -1,58 +1,60 @@
 package io.fluxops.metering.reporter;
 
+import io.fluxops.metering.http.OutboundHttp;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.Optional;
 
 /** Sends one usage report to BFL, exactly in the shape BFL documents, and classifies the answer. */
 public final class UsageClient {
+  private static final int MAX_ANSWER_BYTES = 8192;
+
   private final URI usageUri;
-  private final HttpClient http;
   private final Clock clock;
 
   /**
    * @param usageUri {@code <endpoint>/v1/licenses/models/<slug>/usage}
-   * @param connectTimeout how long to wait for a connection
-   * @param executor runs the HTTP client's internal tasks; a small one keeps the thread count low
    */
-  public UsageClient(URI usageUri, Duration connectTimeout, Executor executor, Clock clock) {
+  public UsageClient(URI usageUri, Clock clock) {
     this.usageUri = usageUri;
     this.clock = clock;
-    // Redirects are not followed: a POST redirected elsewhere must not silently count there.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(executor)
-            .build();
   }
 
-  /** Reports {@code images}, waiting at most {@code timeout} for the answer. */
-  public ReportOutcome send(long images, ApiKey key, Duration timeout) throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(usageUri)
-            .timeout(timeout)
-            .header("x-key", key.value())
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "fluxops-metering")
-            .POST(
-                HttpRequest.BodyPublishers.ofString("{\"number_of_generations\": " + images + "}"))
-            .build();
+  /**
+   * Reports {@code images}, waiting at most {@code timeout} to connect and at most {@code timeout}
+   * for each read of the answer.
+   */
+  public ReportOutcome send(long images, ApiKey key, Duration timeout) {
+    byte[] body = ("{\"number_of_generations\": " + images + "}").getBytes(StandardCharsets.UTF_8);
+    HttpURLConnection connection;
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return ReportOutcome.fromResponse(
-          response.statusCode(),
-          response.headers().firstValue("Retry-After"),
-          response.body(),
-          clock);
+      connection = OutboundHttp.open(usageUri, "POST", timeout);
+      connection.setDoOutput(true);
+      // Streamed with a fixed length: never buffered for a silent resend.
+      connection.setFixedLengthStreamingMode(body.length);
+      connection.setRequestProperty("x-key", key.value());
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setRequestProperty("User-Agent", "fluxops-metering");
+      connection.connect();
     } catch (IOException e) {
-      return ReportOutcome.fromException(e);
+      // No byte of the report left: BFL certainly did not record it.
+      return ReportOutcome.notSent(e);
+    }
+    try {
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body);
+      }
+      int status = connection.getResponseCode();
+      String answer = OutboundHttp.body(connection, MAX_ANSWER_BYTES);
+      return ReportOutcome.fromResponse(
+          status, Optional.ofNullable(connection.getHeaderField("Retry-After")), answer, clock);
+    } catch (IOException e) {
+      return ReportOutcome.unanswered(e);
     }
   }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fluxops.metering.reporter.ReportOutcome.Kind;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -66,20 +65,25 @@ class ReportOutcomeTest {
 
   @Test
   void aFailureBeforeTheRequestWentOutIsNotAmbiguous() {
-    assertThat(ReportOutcome.fromException(new ConnectException("refused")).kind())
-        .isEqualTo(Kind.RETRY);
-    assertThat(ReportOutcome.fromException(new HttpConnectTimeoutException("slow")).kind())
-        .isEqualTo(Kind.RETRY);
+    ReportOutcome refused = ReportOutcome.notSent(new ConnectException("Connection refused"));
+    ReportOutcome slow = ReportOutcome.notSent(new SocketTimeoutException("Connect timed out"));
+
+    assertThat(refused.kind()).isEqualTo(Kind.RETRY);
+    assertThat(refused.reason()).contains(FailureReason.CONNECTION);
+    assertThat(slow.kind()).isEqualTo(Kind.RETRY);
+    assertThat(slow.reason()).contains(FailureReason.TIMEOUT);
   }
 
   @Test
   void aFailureAfterTheRequestWentOutIsAmbiguous() {
-    ReportOutcome timeout = ReportOutcome.fromException(new HttpTimeoutException("timed out"));
-    ReportOutcome closed = ReportOutcome.fromException(new IOException("connection reset"));
+    ReportOutcome timeout = ReportOutcome.unanswered(new SocketTimeoutException("Read timed out"));
+    ReportOutcome closed = ReportOutcome.unanswered(new IOException("Unexpected end of file"));
 
     assertThat(timeout.kind()).isEqualTo(Kind.AMBIGUOUS);
     assertThat(timeout.reason()).contains(FailureReason.TIMEOUT);
     assertThat(closed.kind()).isEqualTo(Kind.AMBIGUOUS);
     assertThat(closed.reason()).contains(FailureReason.CONNECTION);
+    assertThat(closed.message())
+        .isEqualTo("report sent, no answer: IOException: Unexpected end of file");
   }
 }

@@ -16,8 +16,16 @@ import org.w3c.dom.NodeList;
 public final class JvmFlags {
   private JvmFlags() {}
 
-  /** The flags of the pom at {@code fluxops.pom}, or found from the working directory. */
+  /**
+   * The flags of the pom at {@code fluxops.pom}, or found from the working directory. The system
+   * property {@code fluxops.jvmFlags} (space-separated) replaces them, to try other flags in the
+   * benchmark without editing the pom.
+   */
   public static List<String> fromPom() {
+    String override = System.getProperty("fluxops.jvmFlags");
+    if (override != null && !override.isBlank()) {
+      return List.of(override.strip().split("\\s+"));
+    }
     Path pom = pomPath();
     try {
       var factory = DocumentBuilderFactory.newInstance();

@@ -73,13 +73,14 @@ public final class SidecarProcess implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(5))
-        .until(() -> listening() || !process.isAlive());
-    if (!listening()) {
+        .until(() -> isListening() || !process.isAlive());
+    if (!isListening()) {
       throw new IllegalStateException("the sidecar exited before listening:\n" + log());
     }
   }
 
-  private boolean listening() {
+  /** Whether the sidecar printed that it listens (which also learns its port). */
+  public boolean isListening() {
     Matcher matcher = LISTENING.matcher(log());
     boolean found = false;
     while (matcher.find()) {
