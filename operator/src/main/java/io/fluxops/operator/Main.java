@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
+import io.fluxops.operator.plan.PlanCommand;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
       System.out.println(usage());
+      return;
+    }
+    if (args.length > 0 && args[0].equals("plan")) {
+      System.exit(PlanCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
       return;
     }
     if (args.length > 0) {
@@ -134,9 +140,11 @@ public final class Main {
   static String usage() {
     StringBuilder text =
         new StringBuilder(
-            "usage: java -jar fluxops-operator.jar\n\n"
-                + "Runs the FluxOps operator against the current cluster (in-cluster config,\n"
-                + "KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER).\n\nSettings:\n");
+            "usage: java -jar fluxops-operator.jar [plan ...]\n\n"
+                + "Without a command, runs the FluxOps operator against the current cluster\n"
+                + "(in-cluster config, KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER).\n"
+                + "  plan     sizes a deployment and its monthly cost (plan --help)\n\n"
+                + "Settings:\n");
     for (OperatorOptions.Option option : OperatorOptions.ALL) {
       text.append(
           String.format(
