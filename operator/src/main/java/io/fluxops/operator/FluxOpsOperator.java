@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.metrics.FleetMetrics;
+import io.fluxops.operator.metrics.UsageMetrics;
 import io.fluxops.operator.reconciler.FluxDeploymentReconciler;
 import io.fluxops.operator.scaling.QueueScaling;
 import io.fluxops.operator.scaling.ScalingMetrics;
+import io.fluxops.operator.usage.UsageCollection;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -28,11 +30,14 @@ public final class FluxOpsOperator implements AutoCloseable {
 
   private final Operator operator;
   private final QueueScaling scaling;
+  private final UsageCollection usage;
   private final AtomicBoolean closing;
 
-  private FluxOpsOperator(Operator operator, QueueScaling scaling, AtomicBoolean closing) {
+  private FluxOpsOperator(
+      Operator operator, QueueScaling scaling, UsageCollection usage, AtomicBoolean closing) {
     this.operator = operator;
     this.scaling = scaling;
+    this.usage = usage;
     this.closing = closing;
   }
 
@@ -84,8 +89,9 @@ public final class FluxOpsOperator implements AutoCloseable {
               }
             });
     QueueScaling scaling = new QueueScaling(clock, new ScalingMetrics(registry));
+    UsageCollection usage = new UsageCollection(config, clock, new UsageMetrics(registry));
     operator.register(
-        new FluxDeploymentReconciler(config, clock, scaling, new FleetMetrics(registry)),
+        new FluxDeploymentReconciler(config, clock, scaling, usage, new FleetMetrics(registry)),
         c -> {
           if (config.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();
@@ -94,7 +100,7 @@ public final class FluxOpsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new FluxOpsOperator(operator, scaling, closing);
+    return new FluxOpsOperator(operator, scaling, usage, closing);
   }
 
   /**
@@ -144,5 +150,6 @@ public final class FluxOpsOperator implements AutoCloseable {
     closing.set(true);
     operator.stop();
     scaling.close();
+    usage.close();
   }
 }

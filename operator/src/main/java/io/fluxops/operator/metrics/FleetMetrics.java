@@ -1,6 +1,7 @@
 package io.fluxops.operator.metrics;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fluxops.operator.api.AutoscalingSpec;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.ConditionType;
@@ -31,6 +32,8 @@ public final class FleetMetrics {
   static final String READY = "fluxops.deployment.replicas.ready";
   static final String GPUS = "fluxops.deployment.gpus";
   static final String CONDITION = "fluxops.deployment.condition";
+  static final String MAX_REPLICAS = "fluxops.autoscaler.replicas.max";
+  static final String TARGET_QUEUE = "fluxops.autoscaler.target.queue.depth";
 
   private static final List<String> CONDITION_STATUSES = List.of("True", "False", "Unknown");
 
@@ -39,6 +42,7 @@ public final class FleetMetrics {
     final Tags tags;
     final AtomicReference<FluxDeploymentStatus> status = new AtomicReference<>();
     final AtomicInteger gpusPerReplica = new AtomicInteger();
+    final AtomicReference<AutoscalingSpec> autoscaling = new AtomicReference<>();
     final List<Meter> meters = new ArrayList<>();
 
     Entry(Tags tags) {
@@ -68,6 +72,7 @@ public final class FleetMetrics {
         fd.getSpec() == null || fd.getSpec().getGpu() == null
             ? 0
             : fd.getSpec().getGpu().getCount());
+    entry.autoscaling.set(fd.getSpec() == null ? null : fd.getSpec().getAutoscaling());
   }
 
   /** Removes the gauges of a deleted FluxDeployment. */
@@ -89,6 +94,16 @@ public final class FleetMetrics {
     entry.meters.add(
         Gauge.builder(GPUS, entry, e -> gpus(e))
             .description("GPUs the pods request (replicas x gpu.count)")
+            .tags(tags)
+            .register(registry));
+    entry.meters.add(
+        Gauge.builder(MAX_REPLICAS, entry, e -> autoscaling(e, a -> a.getMaxReplicas()))
+            .description("spec.autoscaling.maxReplicas (NaN without autoscaling)")
+            .tags(tags)
+            .register(registry));
+    entry.meters.add(
+        Gauge.builder(TARGET_QUEUE, entry, e -> autoscaling(e, a -> a.getTargetQueueDepth()))
+            .description("spec.autoscaling.targetQueueDepth per replica (NaN without autoscaling)")
             .tags(tags)
             .register(registry));
     for (ConditionType type : ConditionType.values()) {
@@ -116,6 +131,12 @@ public final class FleetMetrics {
         .description(description)
         .tags(entry.tags)
         .register(registry);
+  }
+
+  private static double autoscaling(Entry entry, Function<AutoscalingSpec, Number> value) {
+    AutoscalingSpec spec = entry.autoscaling.get();
+    Number v = spec == null ? null : value.apply(spec);
+    return v == null ? Double.NaN : v.doubleValue();
   }
 
   private static double gpus(Entry entry) {

@@ -19,6 +19,8 @@ import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.PodDiagnosis;
 import io.fluxops.operator.status.StatusComputer;
+import io.fluxops.operator.usage.UsageCollection;
+import io.fluxops.operator.usage.UsageReading;
 import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.ReplicaTarget;
 import io.fluxops.operator.workload.SpecValidator;
@@ -89,14 +91,20 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   private final OperatorConfig config;
   private final Clock clock;
   private final QueueScaling scaling;
+  private final UsageCollection usage;
 
   private final FleetMetrics fleet;
 
   public FluxDeploymentReconciler(
-      OperatorConfig config, Clock clock, QueueScaling scaling, FleetMetrics fleet) {
+      OperatorConfig config,
+      Clock clock,
+      QueueScaling scaling,
+      UsageCollection usage,
+      FleetMetrics fleet) {
     this.config = config;
     this.clock = clock;
     this.scaling = scaling;
+    this.usage = usage;
     this.fleet = fleet;
     scaling.onDeleted(fleet::forget);
   }
@@ -118,7 +126,10 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
                 })
             .build();
     InformerEventSource<Pod, FluxDeployment> podSource = new InformerEventSource<>(pods, context);
-    return List.of(podSource, scaling.eventSource(context, podSource::getSecondaryResources));
+    return List.of(
+        podSource,
+        scaling.eventSource(context, podSource::getSecondaryResources),
+        usage.eventSource(context, podSource::getSecondaryResources));
   }
 
   @Override
@@ -174,6 +185,7 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
         StatusComputer.observed(
             fd, spec, replicas, context.getSecondaryResource(Deployment.class), diagnosis, now);
     ScalingStatus.apply(status, decision, status.getObservedGeneration(), now);
+    context.getSecondaryResource(UsageReading.class).ifPresent(u -> u.applyTo(status));
     Optional<Duration> recheck =
         Stream.concat(
                 stuck ? Stream.of(STUCK_POD_RECHECK) : Stream.empty(),

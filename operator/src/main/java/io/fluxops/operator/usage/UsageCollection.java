@@ -1,0 +1,91 @@
+package io.fluxops.operator.usage;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.config.OperatorConfig;
+import io.fluxops.operator.metrics.UsageMetrics;
+import io.fluxops.operator.workload.PodLayout;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+
+/**
+ * Usage and cost of every licensed FluxDeployment: a polling event source that reads the metering
+ * sidecars on its own small pool of threads. The reconciler copies the latest {@link UsageReading}
+ * into {@code status.usage} and {@code status.cost}.
+ */
+public final class UsageCollection implements AutoCloseable {
+
+  /** FluxDeployments polled at once; each read has a timeout, so none can stall the rest. */
+  static final int POLL_THREADS = 4;
+
+  private final Clock clock;
+  private final OperatorConfig config;
+  private final UsageMetrics metrics;
+  private final ScheduledThreadPoolExecutor executor;
+  private final ExecutorService httpExecutor;
+  private final SidecarClient client;
+  private final int port;
+
+  public UsageCollection(OperatorConfig config, Clock clock, UsageMetrics metrics) {
+    this(config, clock, metrics, PodLayout.METERING_PORT);
+  }
+
+  UsageCollection(OperatorConfig config, Clock clock, UsageMetrics metrics, int port) {
+    this.config = config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.port = port;
+    this.executor = new ScheduledThreadPoolExecutor(POLL_THREADS, daemon("fluxops-usage-poll"));
+    executor.setRemoveOnCancelPolicy(true);
+    this.httpExecutor = Executors.newFixedThreadPool(POLL_THREADS, daemon("fluxops-usage-http"));
+    this.client = new SidecarClient(httpExecutor);
+  }
+
+  /**
+   * The event source that reads each licensed FluxDeployment's sidecars and triggers a reconcile
+   * when the usage or cost it shows changes.
+   *
+   * @param pods the pods of a FluxDeployment, from the operator's pod cache
+   */
+  public PerResourcePollingEventSource<UsageReading, FluxDeployment, String> eventSource(
+      EventSourceContext<FluxDeployment> context, Function<FluxDeployment, Collection<Pod>> pods) {
+    UsagePoller poller = new UsagePoller(pods, client, metrics, config, clock, port);
+    var configuration =
+        new PerResourcePollingConfigurationBuilder<UsageReading, FluxDeployment, String>(
+                poller, UsagePoller.INTERVAL)
+            .withName("usage")
+            .withExecutorService(executor)
+            .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
+            .build();
+    return new PerResourcePollingEventSource<>(UsageReading.class, context, configuration) {
+      @Override
+      public void onResourceDeleted(FluxDeployment resource) {
+        super.onResourceDeleted(resource);
+        poller.forget(ResourceID.fromResource(resource));
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    httpExecutor.shutdownNow();
+  }
+}

@@ -1,0 +1,68 @@
+package io.fluxops.operator.usage;
+
+import io.fluxops.operator.api.CostStatus;
+import io.fluxops.operator.api.FluxDeploymentStatus;
+import io.fluxops.operator.api.UsageStatus;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Optional;
+
+/**
+ * A FluxDeployment's usage and cost as of one poll, already rounded to what its status shows: the
+ * polling event source triggers a reconcile only when this changes, so an idle FluxDeployment costs
+ * no reconcile and no write.
+ *
+ * @param lastReportTime RFC 3339, or null when BFL never confirmed a report
+ * @param perImageUsd null while no image was made in the window
+ */
+public record UsageReading(
+    long acceptedTotal,
+    long reportedTotal,
+    long pending,
+    long monthToDate,
+    String lastReportTime,
+    Double perImageUsd,
+    double apiPerImageUsd) {
+
+  /** Cost per image is shown to a hundredth of a cent: enough to compare, few writes. */
+  static final int COST_DECIMALS = 4;
+
+  static Double round(Double usd) {
+    return usd == null || usd.isNaN() || usd.isInfinite()
+        ? null
+        : BigDecimal.valueOf(usd).setScale(COST_DECIMALS, RoundingMode.HALF_UP).doubleValue();
+  }
+
+  /** The reading a previous operator wrote, so a restart continues from it. */
+  static Optional<UsageReading> from(FluxDeploymentStatus status) {
+    UsageStatus u = status.getUsage();
+    CostStatus c = status.getCost();
+    if (u == null || u.getAcceptedTotal() == null || c == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new UsageReading(
+            u.getAcceptedTotal(),
+            u.getReportedTotal() == null ? 0 : u.getReportedTotal(),
+            u.getPending() == null ? 0 : u.getPending(),
+            u.getMonthToDate() == null ? 0 : u.getMonthToDate(),
+            u.getLastReportTime(),
+            c.getPerImageUsd(),
+            c.getApiPerImageUsd() == null ? 0 : c.getApiPerImageUsd()));
+  }
+
+  /** Writes this reading into {@code status.usage} and {@code status.cost}. */
+  public void applyTo(FluxDeploymentStatus status) {
+    UsageStatus usage = new UsageStatus();
+    usage.setAcceptedTotal(acceptedTotal);
+    usage.setReportedTotal(reportedTotal);
+    usage.setPending(pending);
+    usage.setMonthToDate(monthToDate);
+    usage.setLastReportTime(lastReportTime);
+    status.setUsage(usage);
+    CostStatus cost = new CostStatus();
+    cost.setPerImageUsd(perImageUsd);
+    cost.setApiPerImageUsd(apiPerImageUsd);
+    status.setCost(cost);
+  }
+}
