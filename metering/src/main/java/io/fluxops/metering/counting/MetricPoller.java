@@ -3,6 +3,7 @@ package io.fluxops.metering.counting;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.http.OutboundHttp;
 import io.fluxops.metering.journal.Journal;
+import io.fluxops.metering.journal.JournalException;
 import io.fluxops.metering.journal.JournalState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,11 +127,9 @@ public final class MetricPoller {
       LOG.log(Level.INFO, source.name() + " went down (server restart): counting from zero");
     }
     try {
-      journal.observe(images, counter).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      fail(ScrapeFailure.JOURNAL, "journal: " + e.getCause().getMessage());
+      journal.observe(images, counter);
+    } catch (JournalException e) {
+      fail(ScrapeFailure.JOURNAL, "journal: " + e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.config.CountingMode;
 import io.fluxops.metering.journal.Journal;
+import io.fluxops.metering.journal.JournalException;
 import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import io.fluxops.metering.metrics.MeteringMetrics.RejectReason;
@@ -14,9 +15,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +25,6 @@ import java.util.regex.Pattern;
 final class UsageHandler implements HttpHandler {
   private static final Pattern PATH = Pattern.compile("/v1/licenses/models/([^/]+)/usage/?");
   private static final int MAX_BODY_BYTES = 1024;
-
-  /** Far beyond any fsync; a 503 after it would leave the client unsure, so it must not happen. */
-  private static final long DURABLE_TIMEOUT_SECONDS = 30;
 
   private final Config config;
   private final Journal journal;
@@ -120,14 +115,9 @@ final class UsageHandler implements HttpHandler {
   /** Records and answers; true when the answer was 200. */
   private boolean record(HttpExchange exchange, long images) throws IOException {
     try {
-      journal.accept(images).get(DURABLE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      reject(exchange, unavailable("interrupted"));
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      String why = e instanceof TimeoutException ? "timed out" : e.getCause().getMessage();
-      reject(exchange, unavailable(why));
+      journal.accept(images);
+    } catch (JournalException e) {
+      reject(exchange, unavailable(e.getMessage()));
       return false;
     }
     Exchanges.json(

@@ -9,6 +9,7 @@ import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,9 @@ public final class UsageServer {
    * costs memory.
    */
   private static final int THREADS = 8;
+
+  /** A sync this slow means a hung volume: fail liveness, so the kubelet restarts the container. */
+  private static final Duration STALLED_COMMIT = Duration.ofSeconds(30);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -91,6 +95,10 @@ public final class UsageServer {
   }
 
   private Optional<String> liveProblem() {
+    Duration stalled = journal.commitRunning();
+    if (stalled.compareTo(STALLED_COMMIT) > 0) {
+      return Optional.of("journal sync stalled for " + stalled.toSeconds() + " s");
+    }
     return journal.failure().map(f -> "journal failed: " + f);
   }
 

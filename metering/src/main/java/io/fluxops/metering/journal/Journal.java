@@ -5,54 +5,56 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The durable record of every count: an append-only log of {@link Event}s with group commit.
  *
- * <p>One writer thread owns the file. Callers enqueue events and get a future that completes once
- * the event is fsynced; the writer takes everything queued, writes it in one go and fsyncs once, so
- * concurrent clients share the cost of a sync. The in-memory {@link JournalState} only ever
- * reflects durable events. When the log grows past a threshold the writer replaces it with a
- * checkpoint of the state.
+ * <p>Each append returns once its event is fsynced. The caller that finds no commit running becomes
+ * the leader: it writes every event queued so far in one write and syncs once; callers that arrive
+ * meanwhile queue their events and wait, and the next leader commits them together. Concurrent
+ * clients thus share a sync, and a lone client syncs on its own thread with no hand-off to another.
+ * The in-memory {@link JournalState} only ever reflects durable events. When the log grows past a
+ * threshold, the leader replaces it with a checkpoint of the state.
  */
 public final class Journal implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Journal.class.getName());
   private static final long COMPACT_AT_BYTES = 1L << 20;
   private static final int MAX_GROUP = 1024;
 
-  /** Receives timings of the writer, for metrics. */
+  /** Receives timings of the commits, for metrics. */
   public interface Observer {
     void groupCommitted(int events, long fsyncNanos);
   }
 
   private record Pending(Event event, CompletableFuture<JournalState> done) {}
 
-  private static final Pending STOP = new Pending(null, null);
-
   private final JournalFile file;
   private final Clock clock;
   private final Replay replay;
-  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final long compactAtBytes;
+  private final List<Pending> queue = new ArrayList<>();
+  private final ReentrantLock commitLock = new ReentrantLock();
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_GROUP * JournalCodec.EVENT_SIZE);
-  private final Thread writer;
   private volatile Observer observer = (events, nanos) -> {};
   private volatile JournalState state;
   private volatile String failure;
-  private volatile boolean closed;
+  private volatile long commitStartedNanos;
+  private boolean closed;
 
-  private Journal(JournalFile file, Clock clock, Replay replay, JournalState state) {
+  private Journal(
+      JournalFile file, Clock clock, Replay replay, JournalState state, long compactAtBytes) {
     this.file = file;
     this.clock = clock;
     this.replay = replay;
     this.state = state;
-    this.writer = new Thread(this::runWriter, "journal-writer");
+    this.compactAtBytes = compactAtBytes;
   }
 
   /**
@@ -60,14 +62,16 @@ public final class Journal implements AutoCloseable {
    * rewrites it as one checkpoint, which also drops a torn last record.
    */
   public static Journal open(Path dir, Clock clock) throws IOException {
+    return open(dir, clock, COMPACT_AT_BYTES);
+  }
+
+  static Journal open(Path dir, Clock clock, long compactAtBytes) throws IOException {
     JournalFile file = JournalFile.lock(dir);
     try {
       Replay replay = file.replay();
       JournalState recovered = replay.state().recoveredAfterCrash();
       file.rewrite(recovered);
-      Journal journal = new Journal(file, clock, replay, recovered);
-      journal.writer.start();
-      return journal;
+      return new Journal(file, clock, replay, recovered, compactAtBytes);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -89,12 +93,21 @@ public final class Journal implements AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
-  public void observe(Observer observer) {
+  /**
+   * How long the commit in progress has been running; zero when none is. A sync that never returns
+   * (a hung volume) shows here, for the liveness probe.
+   */
+  public Duration commitRunning() {
+    long started = commitStartedNanos;
+    return started == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  public void setObserver(Observer observer) {
     this.observer = observer;
   }
 
-  /** Records images a client posted; completes once durable. */
-  public CompletableFuture<JournalState> accept(long images) {
+  /** Records images a client posted; returns once durable. */
+  public JournalState accept(long images) throws JournalException {
     if (images <= 0) {
       throw new IllegalArgumentException("images must be positive: " + images);
     }
@@ -102,50 +115,52 @@ public final class Journal implements AutoCloseable {
   }
 
   /**
-   * Records a scraped counter's new value and the images it added; completes once durable. Both in
-   * one event, so a crash never separates a count from the baseline it was measured from.
+   * Records a scraped counter's new value and the images it added, in one event, so that a crash
+   * never separates a count from the baseline it was measured from.
    */
-  public CompletableFuture<JournalState> observe(long images, double counter) {
+  public JournalState observe(long images, double counter) throws JournalException {
     return append(new Event(EventType.OBSERVE, images, clock.millis(), counter));
   }
 
   /** Durably opens a report of {@code images}. */
   public JournalState beginSend(long images) throws JournalException {
-    return await(append(Event.of(EventType.SEND, images, clock.millis())));
+    return append(Event.of(EventType.SEND, images, clock.millis()));
   }
 
   /** Durably closes the open report: BFL recorded it. */
   public JournalState reported(long images) throws JournalException {
-    return await(append(Event.of(EventType.REPORTED, images, clock.millis())));
+    return append(Event.of(EventType.REPORTED, images, clock.millis()));
   }
 
   /** Durably closes the open report: BFL certainly did not record it. */
   public JournalState cancel(long images) throws JournalException {
-    return await(append(Event.of(EventType.CANCEL, images, clock.millis())));
+    return append(Event.of(EventType.CANCEL, images, clock.millis()));
   }
 
   /** Durably closes the open report: BFL may or may not have recorded it. */
   public JournalState ambiguous(long images) throws JournalException {
-    return await(append(Event.of(EventType.AMBIGUOUS, images, clock.millis())));
+    return append(Event.of(EventType.AMBIGUOUS, images, clock.millis()));
   }
 
-  private CompletableFuture<JournalState> append(Event event) {
+  private JournalState append(Event event) throws JournalException {
     CompletableFuture<JournalState> done = new CompletableFuture<>();
     synchronized (queue) {
-      // Under the same lock as close(), so nothing is queued behind STOP and left waiting.
       if (failure != null || closed) {
-        done.completeExceptionally(unavailable());
-      } else {
-        queue.add(new Pending(event, done));
+        throw unavailable();
       }
+      queue.add(new Pending(event, done));
     }
-    return done;
-  }
-
-  private static JournalState await(CompletableFuture<JournalState> future)
-      throws JournalException {
+    commitLock.lock();
     try {
-      return future.get();
+      // An earlier leader may have committed this event while we waited for the lock.
+      if (!done.isDone()) {
+        commitQueued();
+      }
+    } finally {
+      commitLock.unlock();
+    }
+    try {
+      return done.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JournalException("interrupted while waiting for the journal", e);
@@ -154,27 +169,19 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  private IOException unavailable() {
-    return new IOException(
-        failure != null ? "journal failed earlier: " + failure : "journal is closed");
-  }
-
-  private void runWriter() {
-    List<Pending> group = new ArrayList<>(MAX_GROUP);
-    boolean stop = false;
-    while (!stop) {
-      try {
-        group.add(queue.take());
-      } catch (InterruptedException e) {
-        // Only close() stops the writer, with STOP, so that nothing queued is left behind.
-        continue;
+  /** Commits everything queued, a group at a time. Called with the commit lock held. */
+  private void commitQueued() {
+    while (true) {
+      List<Pending> group;
+      synchronized (queue) {
+        if (queue.isEmpty()) {
+          return;
+        }
+        List<Pending> head = queue.subList(0, Math.min(queue.size(), MAX_GROUP));
+        group = new ArrayList<>(head);
+        head.clear();
       }
-      queue.drainTo(group, MAX_GROUP - 1);
-      stop = group.remove(STOP);
-      if (!group.isEmpty()) {
-        commit(group);
-      }
-      group.clear();
+      commit(group);
     }
   }
 
@@ -192,15 +199,18 @@ public final class Journal implements AutoCloseable {
       states.add(next);
     }
     buffer.flip();
+    long start = System.nanoTime();
+    commitStartedNanos = start;
     try {
-      long start = System.nanoTime();
       file.append(buffer);
-      observer.groupCommitted(group.size(), System.nanoTime() - start);
     } catch (IOException e) {
       fail(e);
       group.forEach(p -> p.done().completeExceptionally(unavailable()));
       return;
+    } finally {
+      commitStartedNanos = 0;
     }
+    observer.groupCommitted(group.size(), System.nanoTime() - start);
     state = next;
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done().complete(states.get(i));
@@ -209,7 +219,7 @@ public final class Journal implements AutoCloseable {
   }
 
   private void compactIfLarge() {
-    if (file.size() < COMPACT_AT_BYTES) {
+    if (file.size() < compactAtBytes) {
       return;
     }
     try {
@@ -224,9 +234,14 @@ public final class Journal implements AutoCloseable {
     LOG.log(Level.ERROR, "journal write failed; refusing further counts until restart", e);
   }
 
+  private JournalException unavailable() {
+    return new JournalException(
+        failure != null ? "journal failed earlier: " + failure : "journal is closed", null);
+  }
+
   /**
-   * Writes what is queued, replaces the log with a checkpoint and releases the journal. Events
-   * appended afterwards fail.
+   * Waits for commits in progress, replaces the log with a checkpoint and releases the journal.
+   * Appends afterwards fail.
    */
   @Override
   public void close() throws IOException {
@@ -235,18 +250,15 @@ public final class Journal implements AutoCloseable {
         return;
       }
       closed = true;
-      queue.add(STOP);
     }
+    commitLock.lock();
     try {
-      writer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
+      commitQueued();
       if (failure == null) {
         file.rewrite(state);
       }
     } finally {
+      commitLock.unlock();
       file.close();
     }
   }

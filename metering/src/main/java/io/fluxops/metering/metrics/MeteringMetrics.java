@@ -149,7 +149,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
           .tags(common.and("state", state.label()))
           .register(registry);
     }
-    journal.observe(this);
+    journal.setObserver(this);
   }
 
   /** The Prometheus text exposition of every meter. */

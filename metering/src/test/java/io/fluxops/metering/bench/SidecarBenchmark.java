@@ -83,7 +83,7 @@ public final class SidecarBenchmark {
     line("");
     startTimes();
     try (SidecarProcess sidecar = SidecarProcess.start(env("load"), work.resolve("load.log"))) {
-      long idleRss = rssKib(sidecar.pid(), "VmRSS");
+      long idleRss = procStatus(sidecar.pid(), "VmRSS");
       URI usage =
           URI.create("http://127.0.0.1:" + sidecar.port() + "/v1/licenses/models/flux-1-dev/usage");
       AtomicLong accepted = new AtomicLong();
@@ -95,8 +95,9 @@ public final class SidecarBenchmark {
       for (int clients : new int[] {1, 8, 32}) {
         throughput(usage, clients, accepted);
       }
-      long rss = rssKib(sidecar.pid(), "VmRSS");
-      long peak = rssKib(sidecar.pid(), "VmHWM");
+      long rss = procStatus(sidecar.pid(), "VmRSS");
+      long peak = procStatus(sidecar.pid(), "VmHWM");
+      long threads = procStatus(sidecar.pid(), "Threads");
       LocalClient client = new LocalClient(sidecar.port());
       await().atMost(Duration.ofMinutes(2)).until(() -> status(client, "pending") == 0);
       line("");
@@ -105,6 +106,8 @@ public final class SidecarBenchmark {
       line(String.format("| RSS after start, idle | %d | %.1f |", idleRss, idleRss / 1024.0));
       line(String.format("| RSS after the load | %d | %.1f |", rss, rss / 1024.0));
       line(String.format("| peak RSS (VmHWM) | %d | %.1f |", peak, peak / 1024.0));
+      line("");
+      line("Threads in the sidecar after the load: " + threads + ".");
       line("");
       line(
           "Exactness after the run: clients got 200 for "
@@ -392,7 +395,8 @@ public final class SidecarBenchmark {
     return ((BigDecimal) status.get(field)).longValueExact();
   }
 
-  private static long rssKib(long pid, String field) throws IOException {
+  /** A number from /proc/<pid>/status (VmRSS and VmHWM are in KiB). */
+  private static long procStatus(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
       if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
