@@ -32,15 +32,17 @@ class OptionalObjectsTest {
             "NetworkPolicy/fluxops",
             "DaemonSet/nvidia-device-plugin",
             "RuntimeClass/nvidia",
-            "ConfigMap/nvidia-device-plugin-config");
+            "ConfigMap/nvidia-device-plugin-config",
+            "PrometheusRule/fluxops",
+            "ConfigMap/fluxops-dashboard",
+            "PodMonitor/fluxops-metering");
   }
 
   @Test
-  void alertRulesAndDashboardSwitchesRenderNothingYet() {
-    assertThat(chart.objects()).noneMatch(o -> o.getKind().equals("PrometheusRule"));
-    assertThat(chart.all(ConfigMap.class))
-        .extracting(c -> c.getMetadata().getName())
-        .containsExactly("nvidia-device-plugin-config");
+  void alertRulesDashboardAndSidecarPodMonitorAreAdded() {
+    assertThat(chart.kindsAndNames())
+        .contains(
+            "PrometheusRule/fluxops", "ConfigMap/fluxops-dashboard", "PodMonitor/fluxops-metering");
   }
 
   @Test
