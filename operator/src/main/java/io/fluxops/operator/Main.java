@@ -6,6 +6,7 @@ import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
 import io.fluxops.operator.plan.PlanCommand;
+import io.fluxops.operator.sandbox.SandboxCommand;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -41,6 +42,12 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("plan")) {
       System.exit(PlanCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("sandbox")) {
+      quietLogs();
+      System.exit(
+          SandboxCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
       return;
     }
     if (args.length > 0) {
@@ -98,6 +105,17 @@ public final class Main {
     stopped.await();
   }
 
+  /** The sandbox's table is the output; the operator's own log would scroll it away. */
+  private static void quietLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      for (ch.qos.logback.classic.Logger logger : context.getLoggerList()) {
+        if (logger.getLevel() != null) {
+          logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+      }
+    }
+  }
+
   private static String rootCause(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
@@ -140,9 +158,11 @@ public final class Main {
   static String usage() {
     StringBuilder text =
         new StringBuilder(
-            "usage: java -jar fluxops-operator.jar [plan ...]\n\n"
+            "usage: java -jar fluxops-operator.jar [sandbox [--duration 30s] [FILE...] | plan ...]\n\n"
                 + "Without a command, runs the FluxOps operator against the current cluster\n"
                 + "(in-cluster config, KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER).\n"
+                + "  sandbox  runs it on this machine against a simulated cluster (mock API server,\n"
+                + "           simulated GPU nodes, kubelet, inference servers and load)\n"
                 + "  plan     sizes a deployment and its monthly cost (plan --help)\n\n"
                 + "Settings:\n");
     for (OperatorOptions.Option option : OperatorOptions.ALL) {
