@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * SIMULATED: clients asking for images. Each FluxDeployment gets a steady trickle, and a burst from
- * {@code burstStart} to {@code burstEnd}; requests go, as through a Service that balances on
- * outstanding requests, to the ready pod with the shortest queue. A request with no ready pod waits
- * on the client side and is sent once one is.
+ * {@code burstStart} to {@code burstEnd}, repeated every {@code period} unless it is zero; requests
+ * go, as through a Service that balances on outstanding requests, to the ready pod with the
+ * shortest queue. A request with no ready pod waits on the client side and is sent once one is.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class LoadGenerator implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final Duration burstStart;
   private final Duration burstEnd;
+  private final Duration period;
   private final Map<String, Double> owed = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop =
@@ -35,11 +36,16 @@ final class LoadGenerator implements AutoCloseable {
   private volatile boolean stopped;
 
   LoadGenerator(
-      SimulatedKubelet kubelet, List<Load> loads, Duration burstStart, Duration burstEnd) {
+      SimulatedKubelet kubelet,
+      List<Load> loads,
+      Duration burstStart,
+      Duration burstEnd,
+      Duration period) {
     this.kubelet = kubelet;
     this.loads = List.copyOf(loads);
     this.burstStart = burstStart;
     this.burstEnd = burstEnd;
+    this.period = period;
   }
 
   void start() {
@@ -52,6 +58,9 @@ final class LoadGenerator implements AutoCloseable {
       return "stopped";
     }
     long elapsed = System.nanoTime() - startNanos;
+    if (!period.isZero()) {
+      elapsed %= period.toNanos();
+    }
     return elapsed >= burstStart.toNanos() && elapsed < burstEnd.toNanos() ? "burst" : "quiet";
   }
 

@@ -90,7 +90,9 @@ public final class Sandbox {
       Path keyFile = options.workDir().resolve("licence-key");
       Files.writeString(keyFile, key);
       try (BflUsageStandIn bfl = new BflUsageStandIn(key)) {
-        int serverPort = freePort(8080);
+        // The inference servers' port, on every pod address; not the operator's /metrics port,
+        // which binds all addresses.
+        int serverPort = freePort(options.metricsPort() == 8080 ? 8000 : 8080);
         int sidecarPort = freePort(9469);
         List<FluxDeployment> deployments =
             manifests.fluxDeployments().stream()
@@ -161,12 +163,18 @@ public final class Sandbox {
         cluster.create(fd);
       }
       Duration total = options.duration().orElse(Duration.ofDays(365));
-      Duration burstStart = Duration.ofSeconds(Math.max(4, total.toSeconds() * 15 / 100));
+      // A timed run: one burst early on, then quiet long enough to scale down. Until Ctrl-C: a
+      // 30 s burst every 2 minutes.
+      Duration burstStart =
+          options.duration().isPresent()
+              ? Duration.ofSeconds(Math.max(4, total.toSeconds() * 15 / 100))
+              : Duration.ofSeconds(10);
       Duration burstEnd =
           options.duration().isPresent()
               ? Duration.ofSeconds(Math.max(8, total.toSeconds() * 40 / 100))
-              : burstStart.plusSeconds(30);
-      load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd);
+              : Duration.ofSeconds(40);
+      Duration period = options.duration().isPresent() ? Duration.ZERO : Duration.ofMinutes(2);
+      load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd, period);
       monitor = new Monitor(cluster.client(), kubelet, bfl, load, deployments, out, options.live());
       header(cluster, http, bfl, serverPort, sidecarPort, notes, burstStart, burstEnd);
       load.start();
@@ -384,9 +392,10 @@ public final class Sandbox {
         60_000 / TIME_SCALE);
     out.printf(
         Locale.ROOT,
-        "  load              burst from %d s to %d s, quiet otherwise (simulated clients)%n",
+        "  load              burst from %d s to %d s%s, quiet otherwise (simulated clients)%n",
         burstStart.toSeconds(),
-        burstEnd.toSeconds());
+        burstEnd.toSeconds(),
+        options.duration().isPresent() ? "" : ", every 2 minutes");
     for (String note : notes) {
       out.println("  adapted           " + note);
     }
@@ -535,7 +544,7 @@ public final class Sandbox {
       table.append(
           String.format(
               Locale.ROOT,
-              "%-12s %-18s %-9s %-6s %-7s %-5s %-7s %-9s %-10s %s%n",
+              "%-18s %-18s %-9s %-6s %-7s %-5s %-7s %-9s %-10s %s%n",
               "NAME",
               "MODEL",
               "GPU",
@@ -581,7 +590,7 @@ public final class Sandbox {
         table.append(
             String.format(
                 Locale.ROOT,
-                "%-12s %-18s %-9s %-6s %-7s %-5s %-7d %-9s %-10s $%.2f%n",
+                "%-18s %-18s %-9s %-6s %-7s %-5s %-7d %-9s %-10s $%.2f%n",
                 name,
                 model,
                 gpu,
