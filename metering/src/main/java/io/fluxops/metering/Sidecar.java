@@ -66,19 +66,7 @@ public final class Sidecar implements AutoCloseable {
     Journal journal = openJournal(config, clock);
     try {
       MeteringMetrics metrics = new MeteringMetrics(config);
-      Reporter reporter =
-          new Reporter(
-              journal,
-              new UsageClient(config.usageUri(), clock),
-              keys,
-              new ReporterSettings(
-                  config.batchInterval(),
-                  config.maxBatchImages(),
-                  config.reportTimeout(),
-                  Backoff.upTo(config.maxBackoff())),
-              random,
-              clock,
-              metrics);
+      Reporter reporter = reporter(config, journal, keys, random, clock, metrics);
       metrics.bind(journal, reporter, clock);
       Optional<MetricPoller> poller =
           config
@@ -98,6 +86,23 @@ public final class Sidecar implements AutoCloseable {
       closeQuietly(journal);
       throw e;
     }
+  }
+
+  private static Reporter reporter(
+      Config config,
+      Journal journal,
+      ApiKeyFile keys,
+      RandomGenerator random,
+      Clock clock,
+      MeteringMetrics metrics) {
+    ReporterSettings settings =
+        new ReporterSettings(
+            config.batchInterval(),
+            config.maxBatchImages(),
+            config.reportTimeout(),
+            Backoff.upTo(config.maxBackoff()));
+    return new Reporter(
+        journal, new UsageClient(config.usageUri(), clock), keys, settings, random, clock, metrics);
   }
 
   private static Journal openJournal(Config config, Clock clock) throws ConfigException {

@@ -49,6 +49,9 @@ public final class SidecarBenchmark {
       Duration.ofSeconds(Long.getLong("bench.throughputSeconds", 10));
   private static final int REFERENCE_IMAGES = 200;
 
+  /** USER_HZ: Linux reports process CPU times in 1/100 s on every common architecture. */
+  private static final double CLOCK_TICKS = 100.0;
+
   private final Path work;
   private final BflStandIn bfl;
   private final StringBuilder report = new StringBuilder();
@@ -90,8 +93,17 @@ public final class SidecarBenchmark {
       LocalClient local = new LocalClient(sidecar.port());
       fixedRate(usage, Duration.ofSeconds(3), accepted, false);
       Map<String, Double> before = serverBuckets(local);
+      long cpuBefore = cpuTicks(sidecar.pid());
       fixedRate(usage, RATE_DURATION, accepted, true);
+      long cpuTicks = cpuTicks(sidecar.pid()) - cpuBefore;
       serverSide(before, serverBuckets(local));
+      line(
+          String.format(
+              "CPU used by the sidecar at %d requests/s: %.1f %% of one core (%.0f µs per request).",
+              RATE_PER_SECOND,
+              100.0 * cpuTicks / CLOCK_TICKS / RATE_DURATION.toSeconds(),
+              1e6 * cpuTicks / CLOCK_TICKS / (RATE_PER_SECOND * RATE_DURATION.toSeconds())));
+      line("");
       for (int clients : new int[] {1, 8, 32}) {
         throughput(usage, clients, accepted);
       }
@@ -393,6 +405,13 @@ public final class SidecarBenchmark {
   private static long status(LocalClient client, String field) throws Exception {
     Map<?, ?> status = (Map<?, ?>) JsonParser.parse(client.get("/status").body());
     return ((BigDecimal) status.get(field)).longValueExact();
+  }
+
+  /** User plus system CPU time of a process, in clock ticks, from /proc/<pid>/stat. */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
   /** A number from /proc/<pid>/status (VmRSS and VmHWM are in KiB). */
