@@ -1,5 +1,7 @@
 package io.fluxops.metering.config;
 
+import java.util.Locale;
+
 /** Where the sidecar learns how many images were generated. */
 public enum CountingMode {
   /** The inference server POSTs each count to the sidecar, in BFL's own request shape. */
@@ -9,6 +11,6 @@ public enum CountingMode {
 
   /** The value as written in {@code FLUXOPS_COUNTING} and shown in {@code /status}. */
   public String value() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -11,6 +11,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
@@ -37,7 +38,12 @@ public final class MetricPoller {
     UNREACHABLE,
     NOT_FOUND,
     INVALID,
-    JOURNAL
+    JOURNAL;
+
+    /** Lower-case name, as used in labels and {@code /status}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   /**

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
 
 /** Small helpers for reading requests and writing answers with the JDK's HTTP server. */
 final class Exchanges {
@@ -60,16 +59,12 @@ final class Exchanges {
     exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : lengthOf(bytes).orElse(0));
+    // -1 tells the JDK server "no body"; 0 would mean "chunked".
+    exchange.sendResponseHeaders(status, head || bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       if (!head) {
         out.write(bytes);
       }
     }
-  }
-
-  /** {@code sendResponseHeaders} takes -1 for "no body" and 0 for "chunked". */
-  private static OptionalInt lengthOf(byte[] bytes) {
-    return bytes.length == 0 ? OptionalInt.of(-1) : OptionalInt.of(bytes.length);
   }
 }

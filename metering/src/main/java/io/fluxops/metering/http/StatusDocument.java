@@ -10,7 +10,6 @@ import io.fluxops.metering.reporter.ReportError;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -74,13 +73,7 @@ public final class StatusDocument {
     Optional<JsonWriter> report =
         s.reportError().map(e -> error(e.at(), e.reason().label(), e.message()));
     Optional<JsonWriter> scrape =
-        s.scrapeError()
-            .map(
-                e ->
-                    error(
-                        e.at(),
-                        "metric_" + e.reason().name().toLowerCase(Locale.ROOT),
-                        e.message()));
+        s.scrapeError().map(e -> error(e.at(), "metric_" + e.reason().label(), e.message()));
     if (report.isPresent() && scrape.isPresent()) {
       return s.reportError().get().at().isAfter(s.scrapeError().get().at())
           ? report.get()

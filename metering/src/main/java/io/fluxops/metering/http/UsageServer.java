@@ -68,7 +68,13 @@ public final class UsageServer {
     server.createContext("/healthz", get("/healthz", ex -> probe(ex, liveProblem())));
     server.createContext("/readyz", get("/readyz", ex -> probe(ex, readyProblem())));
     server.createContext("/status", get("/status", ex -> Exchanges.json(ex, 200, status.get())));
-    server.createContext("/", ex -> notFound(ex));
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            notFound(exchange);
+          }
+        });
   }
 
   public void start() {
@@ -136,8 +142,6 @@ public final class UsageServer {
   }
 
   private static void notFound(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Exchanges.detail(exchange, 404, "not found");
-    }
+    Exchanges.detail(exchange, 404, "not found");
   }
 }

@@ -103,7 +103,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
               "metric.scrape.failures",
               "Scrapes of the inference server's counter that failed",
               "reason",
-              reason.name().toLowerCase(Locale.ROOT)));
+              reason.label()));
     }
   }
 

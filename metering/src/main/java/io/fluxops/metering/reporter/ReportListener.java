@@ -7,14 +7,4 @@ public interface ReportListener {
 
   /** An attempt failed for {@code reason}; the call took {@code nanos} (0 if none was made). */
   void failed(FailureReason reason, long nanos);
-
-  /** Does nothing. */
-  ReportListener NONE =
-      new ReportListener() {
-        @Override
-        public void recorded(long images, long nanos) {}
-
-        @Override
-        public void failed(FailureReason reason, long nanos) {}
-      };
 }

@@ -222,7 +222,7 @@ public final class Reporter {
   }
 
   /** Ends the current wait early. */
-  public void wakeUp() {
+  private void wakeUp() {
     lock.lock();
     try {
       wakeRequested = true;
