@@ -317,12 +317,12 @@ class FluxDeploymentReconcilerTest {
 
     // A restarted operator reconciles everything again; nothing has changed, so nothing is written.
     cluster.stopOperator();
-    int writes = cluster.dispatcher().writeCount();
+    var writes = cluster.dispatcher().writes();
     cluster.startOperator();
     await()
         .during(Duration.ofSeconds(3))
         .atMost(Duration.ofSeconds(6))
-        .until(() -> cluster.dispatcher().writeCount() == writes);
+        .untilAsserted(() -> assertThat(cluster.dispatcher().writes()).isEqualTo(writes));
     assertThat(condition("kontext-blackwell", ConditionType.READY).getLastTransitionTime())
         .isEqualTo(transition);
   }
