@@ -113,6 +113,8 @@ public final class Main {
           logger.setLevel(ch.qos.logback.classic.Level.WARN);
         }
       }
+      // The client warns that v1alpha1 is not a stable version: true, and not news here.
+      context.getLogger("io.fabric8").setLevel(ch.qos.logback.classic.Level.ERROR);
     }
   }
 

@@ -342,6 +342,8 @@ public final class Sandbox {
   /** The given port when nothing on this machine holds it, else a free one. */
   static int freePort(int preferred) throws IOException {
     try (ServerSocket socket = new ServerSocket()) {
+      // Connections of an earlier run left in TIME_WAIT do not make the port taken.
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), preferred));
       return preferred;
     } catch (IOException e) {

@@ -57,7 +57,17 @@ class SandboxTest {
     }
     assertThat(report.reportedByModel()).doesNotContainKey("flux-1-schnell");
     assertThat(report.everyImageReportedOnce()).isTrue();
-    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count())
+    assertThat(
+            ProcessHandle.current()
+                .children()
+                .filter(ProcessHandle::isAlive)
+                .filter(
+                    p ->
+                        p.info()
+                            .commandLine()
+                            .map(line -> line.contains("fluxops-metering"))
+                            .orElse(false))
+                .count())
         .as("no sidecar process outlives the sandbox")
         .isZero();
   }
