@@ -109,7 +109,7 @@ final class SimulatedCluster implements AutoCloseable {
     }
   }
 
-  private static Node node(NodePool pool, String name) {
+  static Node node(NodePool pool, String name) {
     Map<String, Quantity> resources =
         Map.of(
             GpuLabels.GPU_RESOURCE,

@@ -556,7 +556,7 @@ final class SimulatedKubelet implements AutoCloseable {
     };
   }
 
-  private static boolean toleratesTaints(PodSpec spec, Node node) {
+  static boolean toleratesTaints(PodSpec spec, Node node) {
     if (node.getSpec() == null || node.getSpec().getTaints() == null) {
       return true;
     }
