@@ -4,6 +4,7 @@ import io.fluxops.operator.api.CostStatus;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.api.UsageStatus;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Optional;
 
@@ -24,13 +25,16 @@ public record UsageReading(
     Double perImageUsd,
     double apiPerImageUsd) {
 
-  /** Cost per image is shown to a hundredth of a cent: enough to compare, few writes. */
-  static final int COST_DECIMALS = 4;
+  /**
+   * Cost per image is shown to three significant digits ($0.00276): enough to compare with the
+   * API's price, and it changes only at polls that counted images, so idle costs no writes.
+   */
+  static final MathContext COST_DIGITS = new MathContext(3, RoundingMode.HALF_UP);
 
   static Double round(Double usd) {
     return usd == null || usd.isNaN() || usd.isInfinite()
         ? null
-        : BigDecimal.valueOf(usd).setScale(COST_DECIMALS, RoundingMode.HALF_UP).doubleValue();
+        : BigDecimal.valueOf(usd).round(COST_DIGITS).doubleValue();
   }
 
   /** The reading a previous operator wrote, so a restart continues from it. */
