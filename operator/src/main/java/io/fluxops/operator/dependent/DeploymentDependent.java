@@ -6,13 +6,11 @@ import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.WorkloadFactory;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The inference Deployment: GPU pods with the metering sidecar. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class DeploymentDependent
-    extends CRUDKubernetesDependentResource<Deployment, FluxDeployment> {
+public class DeploymentDependent extends NamedAfterPrimary<Deployment> {
 
   public DeploymentDependent() {
     super(Deployment.class);

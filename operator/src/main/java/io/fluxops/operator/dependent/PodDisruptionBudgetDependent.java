@@ -6,13 +6,11 @@ import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.WorkloadFactory;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The PodDisruptionBudget that keeps node drains to one inference pod at a time. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class PodDisruptionBudgetDependent
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, FluxDeployment> {
+public class PodDisruptionBudgetDependent extends NamedAfterPrimary<PodDisruptionBudget> {
 
   public PodDisruptionBudgetDependent() {
     super(PodDisruptionBudget.class);

@@ -6,13 +6,11 @@ import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.WorkloadFactory;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The inference pods' ServiceAccount, with no token mounted. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServiceAccountDependent
-    extends CRUDKubernetesDependentResource<ServiceAccount, FluxDeployment> {
+public class ServiceAccountDependent extends NamedAfterPrimary<ServiceAccount> {
 
   public ServiceAccountDependent() {
     super(ServiceAccount.class);

@@ -6,12 +6,11 @@ import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.WorkloadFactory;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The Service in front of the inference pods. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class ServiceDependent extends CRUDKubernetesDependentResource<Service, FluxDeployment> {
+public class ServiceDependent extends NamedAfterPrimary<Service> {
 
   public ServiceDependent() {
     super(Service.class);

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,10 +127,32 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
                 })
             .build();
     InformerEventSource<Pod, FluxDeployment> podSource = new InformerEventSource<>(pods, context);
+    Function<FluxDeployment, Collection<Pod>> podsOf = fd -> podsOf(podSource, fd);
     return List.of(
-        podSource,
-        scaling.eventSource(context, podSource::getSecondaryResources),
-        usage.eventSource(context, podSource::getSecondaryResources));
+        podSource, scaling.eventSource(context, podsOf), usage.eventSource(context, podsOf));
+  }
+
+  /**
+   * A FluxDeployment's pods, straight from the informer's cache by label. The SDK's secondary index
+   * is filled by the informer's event handler after the cache, so just after a start it can miss
+   * pods the cache already has.
+   */
+  private static List<Pod> podsOf(
+      InformerEventSource<Pod, FluxDeployment> pods, FluxDeployment fd) {
+    String name = fd.getMetadata().getName();
+    return pods.list(
+            fd.getMetadata().getNamespace(),
+            pod -> name.equals(pod.getMetadata().getLabels().get(Labels.INSTANCE)))
+        .toList();
+  }
+
+  /** The inference Deployment from the informer's cache, by name (see {@link #podsOf}). */
+  private static Optional<Deployment> deploymentOf(
+      FluxDeployment fd, Context<FluxDeployment> context) {
+    var deployments =
+        (InformerEventSource<Deployment, FluxDeployment>)
+            context.eventSourceRetriever().getEventSourceFor(Deployment.class);
+    return deployments.get(ResourceID.fromResource(fd));
   }
 
   @Override
@@ -163,7 +186,7 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
 
   private Observation observe(
       FluxDeployment fd, ValidatedSpec spec, Context<FluxDeployment> context) {
-    Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+    Optional<Deployment> deployment = deploymentOf(fd, context);
     Optional<Decision> decision =
         scaling.decide(fd, spec, context.getSecondaryResource(QueueReading.class), deployment);
     int replicas =
@@ -174,7 +197,11 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
       new WorkflowInputs(spec, replicas, config.meteringImage()).putInto(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
-    Set<Pod> pods = context.getSecondaryResources(Pod.class);
+    Collection<Pod> pods =
+        podsOf(
+            (InformerEventSource<Pod, FluxDeployment>)
+                context.eventSourceRetriever().getEventSourceFor(Pod.class, "pods"),
+            fd);
     PodDiagnosis diagnosis = PodDiagnosis.of(pods, List.of());
     boolean stuck = !diagnosis.waitingForVolumes().isEmpty();
     if (stuck) {
@@ -182,8 +209,7 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     }
     Instant now = clock.instant();
     var status =
-        StatusComputer.observed(
-            fd, spec, replicas, context.getSecondaryResource(Deployment.class), diagnosis, now);
+        StatusComputer.observed(fd, spec, replicas, deploymentOf(fd, context), diagnosis, now);
     ScalingStatus.apply(status, decision, status.getObservedGeneration(), now);
     context.getSecondaryResource(UsageReading.class).ifPresent(u -> u.applyTo(status));
     Optional<Duration> recheck =
