@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import javax.net.SocketFactory;
 
 /**
  * One keep-alive HTTP/1.1 connection used from one thread, blocking, like the Python {@code
@@ -20,12 +21,20 @@ import java.util.Locale;
  */
 final class BlockingHttpClient implements Closeable {
   private final URI base;
+  private final SocketFactory sockets;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
+  /** A plain-HTTP client. */
   BlockingHttpClient(URI base) {
+    this(base, SocketFactory.getDefault());
+  }
+
+  /** A client that connects through {@code sockets}, e.g. an {@code SSLSocketFactory}. */
+  BlockingHttpClient(URI base, SocketFactory sockets) {
     this.base = base;
+    this.sockets = sockets;
   }
 
   /** POSTs a JSON body; returns the status. Reconnects once if the kept-alive connection died. */
@@ -63,7 +72,7 @@ final class BlockingHttpClient implements Closeable {
 
   private int exchange(byte[] request) throws IOException {
     if (socket == null) {
-      socket = new Socket();
+      socket = sockets.createSocket();
       socket.setTcpNoDelay(true);
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
       socket.setSoTimeout(10_000);

@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Measures the packaged sidecar, run exactly as the container runs it (same JVM flags), against the
  * BFL stand-in answering in 10–50 ms like BFL's endpoint: start time, local POST latency at a fixed
- * 200 requests/s (measured from each request's scheduled time, so queueing counts), accepted
- * requests/s under concurrency, resident memory, and BFL's reference pattern (one blocking call to
- * BFL per image) for comparison. Prints a Markdown report.
+ * 200 requests/s after a warm-up (measured from each request's scheduled time, so queueing counts),
+ * CPU per request, accepted requests/s under concurrency, resident memory, and BFL's reference
+ * pattern (one blocking call to BFL per image) for comparison. Clients are blocking keep-alive
+ * connections, like an inference server's HTTP session. Prints a Markdown report.
  *
  * <p>Run from the repository root: {@code ./mvnw -B -q -pl metering package exec:java -DskipTests}.
  */
@@ -59,19 +60,25 @@ public final class SidecarBenchmark {
 
   private final Path work;
   private final BflStandIn bfl;
+  private final TlsFixture tls;
   private final StringBuilder report = new StringBuilder();
 
-  private SidecarBenchmark(Path work, BflStandIn bfl) {
+  private SidecarBenchmark(Path work, BflStandIn bfl, TlsFixture tls) {
     this.work = work;
     this.bfl = bfl;
+    this.tls = tls;
   }
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("fluxops-metering-bench");
     SplittableRandom random = new SplittableRandom(2026);
-    try (BflStandIn bfl = BflStandIn.start(TestConfig.KEY)) {
-      bfl.latency(() -> Duration.ofMillis(10 + next(random, 41)));
-      new SidecarBenchmark(work, bfl).run();
+    try {
+      // HTTPS as BFL's endpoint: the sidecar's figures include its TLS stack and trust store.
+      TlsFixture tls = TlsFixture.create(work);
+      try (BflStandIn bfl = BflStandIn.startTls(tls.serverContext(), TestConfig.KEY)) {
+        bfl.latency(() -> Duration.ofMillis(10 + next(random, 41)));
+        new SidecarBenchmark(work, bfl, tls).run();
+      }
     } finally {
       deleteTree(work);
     }
@@ -87,10 +94,12 @@ public final class SidecarBenchmark {
             + System.getProperty("java.version")
             + ", "
             + Runtime.getRuntime().availableProcessors()
-            + " CPUs");
+            + " CPUs; load average at the start: "
+            + Files.readString(Path.of("/proc/loadavg")).strip());
     line("");
     startTimes();
-    try (SidecarProcess sidecar = SidecarProcess.start(env("load"), work.resolve("load.log"))) {
+    try (SidecarProcess sidecar =
+        SidecarProcess.start(env("load"), work.resolve("load.log"), tls.sidecarFlags())) {
       long idleRss = procStatus(sidecar.pid(), "VmRSS");
       URI usage = URI.create("http://127.0.0.1:" + sidecar.port());
       AtomicLong accepted = new AtomicLong();
@@ -102,6 +111,7 @@ public final class SidecarBenchmark {
       long[] cpuAfter = cpuTicks(sidecar.pid());
       serverSide(before, serverBuckets(local));
       cpu(cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1]);
+      long steadyRss = procStatus(sidecar.pid(), "VmRSS");
       line("");
       for (int clients : new int[] {1, 8, 32}) {
         throughput(usage, clients, accepted);
@@ -109,13 +119,26 @@ public final class SidecarBenchmark {
       long rss = procStatus(sidecar.pid(), "VmRSS");
       long peak = procStatus(sidecar.pid(), "VmHWM");
       long threads = procStatus(sidecar.pid(), "Threads");
+      long hold = Long.getLong("bench.holdSeconds", 0);
+      if (hold > 0) {
+        // For a look with jcmd or pmap before the sidecar stops.
+        System.out.println("sidecar pid " + sidecar.pid() + ", holding " + hold + " s");
+        TimeUnit.SECONDS.sleep(hold);
+      }
       LocalClient client = new LocalClient(sidecar.port());
       await().atMost(Duration.ofMinutes(2)).until(() -> status(client, "pending") == 0);
       line("");
       line("| memory | KiB | MiB |");
       line("|---|---|---|");
       line(String.format("| RSS after start, idle | %d | %.1f |", idleRss, idleRss / 1024.0));
-      line(String.format("| RSS after the load | %d | %.1f |", rss, rss / 1024.0));
+      line(
+          String.format(
+              "| RSS after %d requests/s over HTTPS reports | %d | %.1f |",
+              RATE_PER_SECOND, steadyRss, steadyRss / 1024.0));
+      line(
+          String.format(
+              "| RSS after the throughput phases (up to 32 clients) | %d | %.1f |",
+              rss, rss / 1024.0));
       line(String.format("| peak RSS (VmHWM) | %d | %.1f |", peak, peak / 1024.0));
       line("");
       line("Threads in the sidecar after the load: " + threads + ".");
@@ -150,7 +173,7 @@ public final class SidecarBenchmark {
       env.put("FLUXOPS_LISTEN_PORT", String.valueOf(port));
       long launched = System.nanoTime();
       try (SidecarProcess sidecar =
-          SidecarProcess.launch(env, work.resolve("start-" + i + ".log"))) {
+          SidecarProcess.launch(env, work.resolve("start-" + i + ".log"), tls.sidecarFlags())) {
         await()
             .atMost(Duration.ofSeconds(20))
             .pollDelay(Duration.ZERO)
@@ -340,7 +363,8 @@ public final class SidecarBenchmark {
   private void reference() throws Exception {
     long[] blocked = new long[REFERENCE_IMAGES];
     long started = System.nanoTime();
-    try (BlockingHttpClient http = new BlockingHttpClient(bfl.endpoint())) {
+    try (BlockingHttpClient http =
+        new BlockingHttpClient(bfl.endpoint(), tls.clientContext().getSocketFactory())) {
       for (int i = 0; i < REFERENCE_IMAGES; i++) {
         long begun = System.nanoTime();
         post(http, 1, TestConfig.KEY);

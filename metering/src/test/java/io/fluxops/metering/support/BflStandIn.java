@@ -2,6 +2,8 @@ package io.fluxops.metering.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,6 +23,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stand-in for BFL's usage endpoint: a real HTTP server on loopback that checks each request
@@ -58,6 +61,7 @@ public final class BflStandIn implements AutoCloseable {
       Set.of("flux-1-dev", "flux-1-kontext-dev", "flux-tools", "flux-1-krea-dev", "flux-2-dev");
 
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicLong recorded = new AtomicLong();
@@ -72,9 +76,17 @@ public final class BflStandIn implements AutoCloseable {
   private volatile Supplier<Duration> latency = () -> Duration.ZERO;
   private volatile LongConsumer onRecorded = images -> {};
 
-  private BflStandIn(Set<String> validKeys) throws IOException {
+  private BflStandIn(Set<String> validKeys, SSLContext tls) throws IOException {
     this.validKeys = validKeys;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      this.server = HttpServer.create(loopback, 64);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      this.server = https;
+    }
+    this.scheme = tls == null ? "http" : "https";
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -82,12 +94,17 @@ public final class BflStandIn implements AutoCloseable {
 
   /** Starts a stand-in that accepts {@code keys}. */
   public static BflStandIn start(String... keys) throws IOException {
-    return new BflStandIn(Set.of(keys));
+    return new BflStandIn(Set.of(keys), null);
+  }
+
+  /** Starts a stand-in that speaks HTTPS with {@code tls}, as BFL's endpoint does. */
+  public static BflStandIn startTls(SSLContext tls, String... keys) throws IOException {
+    return new BflStandIn(Set.of(keys), tls);
   }
 
   /** The base URL, as {@code FLUXOPS_USAGE_ENDPOINT}. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
   public BflStandIn acceptKeys(String... keys) {

@@ -48,9 +48,16 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** Starts the jar with exactly {@code env} as FLUXOPS_ variables; does not wait. */
   public static SidecarProcess launch(Map<String, String> env, Path log) throws IOException {
+    return launch(env, log, List.of());
+  }
+
+  /** As {@link #launch(Map, Path)}, with JVM flags added to the container's. */
+  public static SidecarProcess launch(Map<String, String> env, Path log, List<String> extraFlags)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JvmFlags.fromPom());
+    command.addAll(extraFlags);
     command.add("-jar");
     command.add(jar().toString());
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -64,7 +71,13 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** Starts the jar and waits until it listens. */
   public static SidecarProcess start(Map<String, String> env, Path log) throws IOException {
-    SidecarProcess sidecar = launch(env, log);
+    return start(env, log, List.of());
+  }
+
+  /** As {@link #start(Map, Path)}, with JVM flags added to the container's. */
+  public static SidecarProcess start(Map<String, String> env, Path log, List<String> extraFlags)
+      throws IOException {
+    SidecarProcess sidecar = launch(env, log, extraFlags);
     sidecar.awaitListening();
     return sidecar;
   }
