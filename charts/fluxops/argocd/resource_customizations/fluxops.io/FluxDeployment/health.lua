@@ -1,7 +1,7 @@
 -- Argo CD health check for FluxOps' FluxDeployment (fluxops.io).
 --
 -- Reads what the operator writes: status.observedGeneration, status.conditions (Ready,
--- Progressing, GPUAvailable, LicenseConfigured) and spec.paused. Without a health check Argo CD
+-- Progressing, GPUAvailable, LicenseConfigured, Metering) and spec.paused. Without a health check Argo CD
 -- calls a FluxDeployment Healthy as soon as it exists, even while its pods wait for GPUs.
 --
 -- Lua 5.1 only: the language Argo CD runs. The README ("GitOps with Argo CD") says how to install
@@ -57,14 +57,20 @@ local ready = condition("Ready")
 local progressing = condition("Progressing")
 local gpu = condition("GPUAvailable")
 local license = condition("LicenseConfigured")
+local metering = condition("Metering")
 
--- What someone has to fix comes first: a rejected spec, a missing licence Secret, pods that no
--- GPU node can take, a rollout past its deadline, an error the operator keeps retrying.
+-- What someone has to fix comes first: a rejected spec, a missing licence Secret, a key BFL
+-- refuses or reports it rejects, a sidecar that cannot keep its journal, pods that no GPU node can
+-- take, a rollout past its deadline, an error the operator keeps retrying. Reports that fail for
+-- a while (BFL slow or down) are not here: the sidecars keep the images and retry.
 local problems = {
   { ready, "False", "InvalidSpec" },
   { progressing, "False", "InvalidSpec" },
   { license, "False", nil },
   { ready, "False", "LicenseNotConfigured" },
+  { metering, "False", "KeyRefused" },
+  { metering, "False", "ReportRejected" },
+  { metering, "False", "JournalUnwritable" },
   { gpu, "False", nil },
   { progressing, "False", "ProgressDeadlineExceeded" },
   { ready, "False", "ReconcileError" },

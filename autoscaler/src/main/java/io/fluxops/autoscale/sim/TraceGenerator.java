@@ -16,8 +16,8 @@ import java.util.function.DoubleUnaryOperator;
  * fixed seed, with times rounded to 0.1 s as they are stored. A test checks that the committed
  * files are exactly what this class makes.
  *
- * <p>Rates are in images per second. One RTX 4090 replica makes 1 / 16.5 s ≈ 0.061 images/s, so
- * 0.50 images/s (1,800 an hour, about 1.3 million a month) keeps about eight 4090 replicas busy.
+ * <p>Rates are in images per second. One RTX 4090 replica makes 1 / 14.4 s ≈ 0.069 images/s, so
+ * 0.50 images/s (1,800 an hour, about 1.3 million a month) keeps about seven 4090 replicas busy.
  *
  * <ul>
  *   <li>{@code steady}: 3 h at 0.50 images/s.

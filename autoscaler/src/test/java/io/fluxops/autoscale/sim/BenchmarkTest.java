@@ -29,19 +29,17 @@ class BenchmarkTest {
   }
 
   @Test
-  void atTheDefaultWindowUsesFewerGpuHoursThanBothBaselinesOnlyOnSteady() {
-    // The honest picture at the CRD's 300 s window: cheaper on steady and than HPA after idle,
-    // dearer than both on diurnal and bursty, where the window holds a burst's pods.
-    assertThat(result("steady", "fluxops").gpuHours())
-        .isLessThan(result("steady", "hpa").gpuHours())
-        .isLessThan(result("steady", "keda").gpuHours());
-    assertThat(result("spike-after-idle", "fluxops").gpuHours())
-        .isLessThan(result("spike-after-idle", "hpa").gpuHours());
-    for (String trace : List.of("diurnal", "bursty")) {
+  void atTheDefaultWindowCostsMoreThanHpaExceptAfterIdle() {
+    // The honest picture at the CRD's 300 s window: the floor of images in hand, kept in the
+    // window, holds pods for five minutes; HPA shrinks sooner and queues longer. After idle the
+    // scaler is cheaper than HPA, which never goes below one pod.
+    for (String trace : List.of("steady", "diurnal", "bursty")) {
       assertThat(result(trace, "fluxops").gpuHours())
           .as(trace)
           .isGreaterThan(result(trace, "hpa").gpuHours());
     }
+    assertThat(result("spike-after-idle", "fluxops").gpuHours())
+        .isLessThan(result("spike-after-idle", "hpa").gpuHours());
   }
 
   @Test
@@ -60,6 +58,11 @@ class BenchmarkTest {
         assertThat(ours.shareWithinSlo()).as(trace).isGreaterThanOrEqualTo(0.99);
       }
     }
+    Trace steady = TraceCsv.load("steady");
+    assertThat(
+            Simulations.simulate(steady, GpuProfile.RTX_4090, policy).gpuHours()
+                / Simulations.oracleGpuHours(steady, GpuProfile.RTX_4090))
+        .isLessThan(1.25);
   }
 
   @Test
@@ -80,11 +83,6 @@ class BenchmarkTest {
     for (String trace : List.of("steady", "diurnal", "bursty")) {
       assertThat(result(trace, "fluxops").shareWithinSlo()).as(trace).isGreaterThanOrEqualTo(0.99);
     }
-    Trace steady = TraceCsv.load("steady");
-    assertThat(
-            result("steady", "fluxops").gpuHours()
-                / Simulations.oracleGpuHours(steady, GpuProfile.RTX_4090))
-        .isLessThan(1.25);
   }
 
   @Test
@@ -106,7 +104,7 @@ class BenchmarkTest {
           .isGreaterThanOrEqualTo(Simulations.oracleGpuHours(trace, GpuProfile.RTX_4090))
           .isLessThanOrEqualTo(result(name, "fixed").gpuHours());
     }
-    // One image of 16.5 s in a 600 s slice still takes a whole replica for the slice.
+    // One image of 14.4 s in a 600 s slice still takes a whole replica for the slice.
     Trace one = new Trace("one", 600, List.of(new Trace.Arrival(0, 1)));
     assertThat(Simulations.clairvoyantGpuHours(one, GpuProfile.RTX_4090, 600))
         .isEqualTo(600 / 3600.0);

@@ -117,7 +117,7 @@ class SimulatorTest {
     for (int i = 0; i < 100; i++) {
       arrivals.add(new Trace.Arrival(i * 6, 1));
     }
-    // 100 images in 600 s at 16.5 s each keep 2.75 pods busy.
+    // 100 images in 600 s at 14.4 s each keep 2.4 pods busy.
     assertThat(simulator.warmReplicas(new Trace("t", 600, arrivals))).isEqualTo(3);
   }
 

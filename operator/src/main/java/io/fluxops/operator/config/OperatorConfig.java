@@ -13,6 +13,7 @@ import java.util.Set;
  * @param leaderElection whether to take a Lease before reconciling
  * @param leaseNamespace namespace of the Lease
  * @param leaseDuration how long the Lease holds without renewal
+ * @param usagePollInterval how often the metering sidecars are read
  * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
  * @param apiPricePerImageUsd the managed API's default price per image
  */
@@ -23,6 +24,7 @@ public record OperatorConfig(
     boolean leaderElection,
     String leaseNamespace,
     Duration leaseDuration,
+    Duration usagePollInterval,
     Map<String, Double> gpuHourlyPriceUsd,
     double apiPricePerImageUsd) {
 

@@ -98,6 +98,13 @@ public final class OperatorOptions {
           "How long a leader's Lease lasts without renewal: a standby takes over this long after"
               + " the leader dies.");
 
+  public static final Option USAGE_POLL_SECONDS =
+      new Option(
+          "FLUXOPS_USAGE_POLL_SECONDS",
+          "15",
+          "How often the operator reads each pod's metering sidecar for status.usage, status.cost"
+              + " and the Metering condition.");
+
   public static final Option GPU_PRICE_RTX_4090 =
       new Option(
           "FLUXOPS_GPU_PRICE_RTX_4090",
@@ -126,6 +133,7 @@ public final class OperatorOptions {
           LEADER_ELECTION,
           LEASE_NAMESPACE,
           LEASE_DURATION_SECONDS,
+          USAGE_POLL_SECONDS,
           GPU_PRICE_RTX_4090,
           GPU_PRICE_BLACKWELL,
           API_PRICE_PER_IMAGE);
@@ -157,6 +165,7 @@ public final class OperatorOptions {
         LEADER_ELECTION.readBoolean(environment),
         leaseNamespace,
         Duration.ofSeconds(LEASE_DURATION_SECONDS.readInt(environment, 2, 600)),
+        Duration.ofSeconds(USAGE_POLL_SECONDS.readInt(environment, 1, 3600)),
         gpuPrices,
         API_PRICE_PER_IMAGE.readPrice(environment));
   }

@@ -19,6 +19,7 @@ import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.PodDiagnosis;
 import io.fluxops.operator.status.StatusComputer;
+import io.fluxops.operator.usage.MeteringStatus;
 import io.fluxops.operator.usage.UsageCollection;
 import io.fluxops.operator.usage.UsageReading;
 import io.fluxops.operator.workload.Labels;
@@ -211,7 +212,12 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     var status =
         StatusComputer.observed(fd, spec, replicas, deploymentOf(fd, context), diagnosis, now);
     ScalingStatus.apply(status, decision, status.getObservedGeneration(), now);
-    context.getSecondaryResource(UsageReading.class).ifPresent(u -> u.applyTo(status));
+    MeteringStatus.apply(
+        status,
+        spec,
+        context.getSecondaryResource(UsageReading.class),
+        status.getObservedGeneration(),
+        now);
     Optional<Duration> recheck =
         Stream.concat(
                 stuck ? Stream.of(STUCK_POD_RECHECK) : Stream.empty(),

@@ -52,7 +52,7 @@ import java.util.stream.Stream;
 public final class Sandbox {
 
   /**
-   * Sandbox time runs this much faster than the GPU figures: an RTX 4090 image (16.5 s) takes 0.41
+   * Sandbox time runs this much faster than the GPU figures: an RTX 4090 image (14.4 s) takes 0.36
    * s, a pod's 60 s start 1.5 s.
    */
   public static final int TIME_SCALE = 40;

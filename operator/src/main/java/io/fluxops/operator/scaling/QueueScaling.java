@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class QueueScaling implements AutoCloseable {
 
   /** Queue polls in flight at once; each read has its own timeout, so none can stall the rest. */
-  static final int POLL_THREADS = 8;
+  static final int POLL_THREADS = 32;
 
   private static final Logger LOG = LoggerFactory.getLogger(QueueScaling.class);
 

@@ -8,10 +8,15 @@ import java.time.YearMonth;
 import java.util.Optional;
 
 /**
- * The counts one metering sidecar reports on {@code /status}.
+ * What one metering sidecar reports on {@code /status}: its counts, and how its reports to BFL
+ * fare.
  *
  * @param month the calendar month (UTC) {@code monthToDate} counts
  * @param lastReportTime when BFL last confirmed a report, if ever
+ * @param licenseState what BFL last said about the key: {@code unknown} (nothing sent yet), {@code
+ *     valid}, {@code refused} (401/403) or {@code rejected}
+ * @param lastError the sidecar's latest failure, reporting or reading the inference counter
+ * @param journalError why the sidecar cannot write its journal, if it cannot
  */
 public record SidecarStatus(
     long accepted,
@@ -19,7 +24,13 @@ public record SidecarStatus(
     long pending,
     YearMonth month,
     long monthToDate,
-    Optional<Instant> lastReportTime) {
+    Optional<Instant> lastReportTime,
+    String licenseState,
+    Optional<Failure> lastError,
+    Optional<String> journalError) {
+
+  /** A failure as the sidecar describes it; its messages never contain the key. */
+  public record Failure(Instant time, String reason, String message) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +40,6 @@ public record SidecarStatus(
     if (n == null || !n.path("accepted").isNumber() || !n.path("reported").isNumber()) {
       throw new IOException("not a metering /status document");
     }
-    String time = n.path("lastReportTime").asText(null);
     String month = n.path("month").asText(null);
     return new SidecarStatus(
         n.path("accepted").asLong(),
@@ -37,6 +47,50 @@ public record SidecarStatus(
         n.path("pending").asLong(),
         month == null ? null : YearMonth.parse(month),
         n.path("monthToDate").asLong(),
-        time == null || time.isBlank() ? Optional.empty() : Optional.of(Instant.parse(time)));
+        instant(n.path("lastReportTime")),
+        n.path("licenseState").asText("unknown"),
+        failure(n.path("lastError")),
+        text(n.path("journalError")));
+  }
+
+  /** Whether BFL refused this sidecar's key. */
+  public boolean keyRefused() {
+    return "refused".equals(licenseState);
+  }
+
+  /**
+   * The reporting failure that stands now: the latest one, when BFL has confirmed nothing since and
+   * images wait to be reported. A failure a later report overcame is history, not a problem; a
+   * failure to read the inference container's counter ({@code metric_*}) delays counts but loses
+   * none, and the sidecar's metrics carry it.
+   */
+  public Optional<Failure> standingError() {
+    return lastError.filter(
+        e ->
+            pending > 0
+                && e.reason() != null
+                && !e.reason().startsWith("metric_")
+                && lastReportTime.map(t -> t.isBefore(e.time())).orElse(true));
+  }
+
+  private static Optional<Failure> failure(JsonNode node) {
+    if (!node.isObject()) {
+      return Optional.empty();
+    }
+    Optional<Instant> time = instant(node.path("time"));
+    return Optional.of(
+        new Failure(
+            time.orElse(Instant.EPOCH),
+            node.path("reason").asText(null),
+            node.path("message").asText("")));
+  }
+
+  private static Optional<Instant> instant(JsonNode node) {
+    return text(node).map(Instant::parse);
+  }
+
+  private static Optional<String> text(JsonNode node) {
+    String value = node.isTextual() ? node.asText() : null;
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
   }
 }

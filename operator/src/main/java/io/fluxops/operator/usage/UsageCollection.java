@@ -61,7 +61,7 @@ public final class UsageCollection implements AutoCloseable {
     UsagePoller poller = new UsagePoller(pods, client, metrics, config, clock, port);
     var configuration =
         new PerResourcePollingConfigurationBuilder<UsageReading, FluxDeployment, String>(
-                poller, UsagePoller.INTERVAL)
+                poller, config.usagePollInterval())
             .withName("usage")
             .withExecutorService(executor)
             .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())

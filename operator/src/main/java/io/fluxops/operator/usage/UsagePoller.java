@@ -31,14 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the metering sidecars of each licensed FluxDeployment every {@link #INTERVAL}, on the
- * polling event source's threads (never a reconcile thread), and turns their counts into usage and
- * cost. A reading that differs from the last one triggers a reconcile that writes it to status.
+ * Reads the metering sidecars of each licensed FluxDeployment every {@code
+ * FLUXOPS_USAGE_POLL_SECONDS}, on the polling event source's threads (never a reconcile thread),
+ * and turns their counts into usage and cost. A reading that differs from the last one triggers a
+ * reconcile that writes it to status.
  */
 final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment> {
-
-  /** How often the sidecars are read. Image counts need no faster view; 1,000 FDs stay cheap. */
-  static final Duration INTERVAL = Duration.ofSeconds(15);
 
   /** How often a FluxDeployment without a sidecar is looked at again, in case it gains one. */
   static final Duration NOT_METERED_RECHECK = Duration.ofSeconds(60);
@@ -118,13 +116,25 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
       if (!read.isEmpty() || failed == 0) {
         state.ledger.restoreFloor(fd.getStatus() == null ? null : fd.getStatus().getUsage());
       }
+      MeteringHealth health =
+          MeteringHealth.of(read, failed).orElse(state.last == null ? null : state.last.metering());
       return publish(
-          fd, spec.get(), state, running(current) * spec.get().spec().getGpu().getCount(), failed);
+          fd,
+          spec.get(),
+          state,
+          running(current) * spec.get().spec().getGpu().getCount(),
+          failed,
+          health);
     }
   }
 
   private Set<UsageReading> publish(
-      FluxDeployment fd, ValidatedSpec spec, State state, int gpus, int failed) {
+      FluxDeployment fd,
+      ValidatedSpec spec,
+      State state,
+      int gpus,
+      int failed,
+      MeteringHealth health) {
     UsageLedger ledger = state.ledger;
     Prices prices = Prices.of(spec.spec(), config);
     if (!ledger.known()) {
@@ -162,13 +172,14 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
             monthToDate,
             ledger.lastReportTime().map(Object::toString).orElse(null),
             perImage,
-            prices.apiPricePerImageUsd());
+            prices.apiPricePerImageUsd(),
+            health);
     return Set.of(state.last);
   }
 
   @Override
   public Optional<Duration> fetchDelay(Set<UsageReading> last, FluxDeployment fd) {
-    return Optional.of(metered(fd).isPresent() ? INTERVAL : NOT_METERED_RECHECK);
+    return Optional.of(metered(fd).isPresent() ? config.usagePollInterval() : NOT_METERED_RECHECK);
   }
 
   void forget(ResourceID id) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  *
  * @param lastReportTime RFC 3339, or null when BFL never confirmed a report
  * @param perImageUsd null while no image was made in the window
+ * @param metering how the sidecars fare, for the Metering condition; null when not known
  */
 public record UsageReading(
     long acceptedTotal,
@@ -23,7 +24,8 @@ public record UsageReading(
     long monthToDate,
     String lastReportTime,
     Double perImageUsd,
-    double apiPerImageUsd) {
+    double apiPerImageUsd,
+    MeteringHealth metering) {
 
   /**
    * Cost per image is shown to three significant digits ($0.00276): enough to compare with the
@@ -52,7 +54,8 @@ public record UsageReading(
             u.getMonthToDate() == null ? 0 : u.getMonthToDate(),
             u.getLastReportTime(),
             c.getPerImageUsd(),
-            c.getApiPerImageUsd() == null ? 0 : c.getApiPerImageUsd()));
+            c.getApiPerImageUsd() == null ? 0 : c.getApiPerImageUsd(),
+            null));
   }
 
   /** Writes this reading into {@code status.usage} and {@code status.cost}. */

@@ -15,8 +15,21 @@ class UsageLedgerTest {
   private static final YearMonth MAY = YearMonth.of(2026, 5);
 
   private static SidecarStatus counts(long accepted, long reported) {
+    return confirmed(accepted, reported, accepted - reported, Optional.empty());
+  }
+
+  private static SidecarStatus confirmed(
+      long accepted, long reported, long pending, Optional<Instant> lastReport) {
     return new SidecarStatus(
-        accepted, reported, accepted - reported, MAY, accepted, Optional.empty());
+        accepted,
+        reported,
+        pending,
+        MAY,
+        accepted,
+        lastReport,
+        "valid",
+        Optional.empty(),
+        Optional.empty());
   }
 
   @Test
@@ -77,8 +90,8 @@ class UsageLedgerTest {
     ledger.update(
         Set.of("a", "b"),
         Map.of(
-            "a", new SidecarStatus(1, 1, 0, MAY, 1, Optional.of(late)),
-            "b", new SidecarStatus(1, 1, 0, MAY, 1, Optional.of(early))));
+            "a", confirmed(1, 1, 0, Optional.of(late)),
+            "b", confirmed(1, 1, 0, Optional.of(early))));
 
     assertThat(ledger.lastReportTime()).contains(late);
   }
@@ -92,8 +105,6 @@ class UsageLedgerTest {
                 + "\"licenseState\":\"valid\",\"lastReportTime\":\"2026-05-01T10:00:00Z\","
                 + "\"lastError\":null}");
 
-    assertThat(s)
-        .isEqualTo(
-            new SidecarStatus(7, 5, 2, MAY, 7, Optional.of(Instant.parse("2026-05-01T10:00:00Z"))));
+    assertThat(s).isEqualTo(confirmed(7, 5, 2, Optional.of(Instant.parse("2026-05-01T10:00:00Z"))));
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
+import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.observability.PodAddresses;
 import io.fluxops.operator.testing.FakeKubelet;
 import io.fluxops.operator.testing.MockCluster;
@@ -16,8 +17,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +34,11 @@ class UsageStatusTest {
 
   private static final String NS = "flux";
   private static final String NAME = "kontext-blackwell";
-  private static final Duration POLL = UsagePoller.INTERVAL.plusSeconds(20);
+  private static final Duration INTERVAL = Duration.ofSeconds(2);
+  private static final Duration POLL = INTERVAL.plusSeconds(15);
 
   private final AtomicLong accepted = new AtomicLong(100);
+  private final AtomicReference<String> license = new AtomicReference<>("\"valid\"");
   private final String podIp = PodAddresses.randomLoopback();
   private HttpServer sidecar;
   private MockCluster cluster;
@@ -62,7 +67,9 @@ class UsageStatusTest {
                       + (n - 1)
                       + ",\"pending\":1,\"month\":\"2026-11\",\"monthToDate\":"
                       + n
-                      + ",\"licenseState\":\"valid\",\"lastReportTime\":\"2026-11-21T10:00:00Z\"}")
+                      + ",\"licenseState\":"
+                      + license.get()
+                      + ",\"lastReportTime\":\"2026-11-21T10:00:00Z\"}")
                   .getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders().set("Content-Type", "application/json");
           ex.sendResponseHeaders(200, body.length);
@@ -70,7 +77,13 @@ class UsageStatusTest {
           ex.close();
         });
     sidecar.start();
-    cluster = new MockCluster().startOperator();
+    cluster =
+        new MockCluster()
+            .startOperator(
+                OperatorOptions.load(
+                    Map.of(
+                        OperatorOptions.USAGE_POLL_SECONDS.env(),
+                        Long.toString(INTERVAL.getSeconds()))));
   }
 
   @AfterEach
@@ -92,17 +105,50 @@ class UsageStatusTest {
     assertThat(usage.getPending()).isEqualTo(2);
     assertThat(usage.getLastReportTime()).isEqualTo("2026-11-21T10:00:00Z");
     assertThat(status().getCost().getApiPerImageUsd()).isEqualTo(0.04);
+    assertThat(metering())
+        .isEqualTo("True Reporting: 2 metering sidecars count images and reports them to BFL");
 
     accepted.set(150);
     await().atMost(POLL).until(() -> accepted(status()) == 300);
-    // Two GPUs at $0.89/h for about one poll (15 s), over 100 images: about $0.00007.
-    assertThat(status().getCost().getPerImageUsd()).isNotNull().isBetween(0.00003, 0.0003);
+    // Two GPUs at $0.89/h for about one poll (2 s), over 100 images: about $0.00001.
+    assertThat(status().getCost().getPerImageUsd()).isNotNull().isBetween(0.000003, 0.0001);
 
     int writes = cluster.dispatcher().writeCount();
     await()
-        .during(UsagePoller.INTERVAL.plusSeconds(2))
-        .atMost(UsagePoller.INTERVAL.plusSeconds(10))
+        .during(INTERVAL.multipliedBy(3))
+        .atMost(INTERVAL.multipliedBy(3).plusSeconds(10))
         .until(() -> cluster.dispatcher().writeCount() == writes);
+  }
+
+  @Test
+  void aRefusedKeyTurnsMeteringFalseUntilItIsAccepted() {
+    cluster.apply("flux-1-kontext-dev-blackwell.yaml", NS);
+    cluster.awaitDeployment(NS, NAME);
+    new FakeKubelet(cluster.client()).runReady(NS, NAME);
+    PodAddresses.assign(cluster.client(), NS, NAME, podIp);
+    await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
+
+    license.set(
+        "\"refused\",\"lastError\":{\"time\":\"2026-11-21T10:01:00Z\",\"reason\":\"refused\","
+            + "\"message\":\"BFL answered HTTP 403; the licence key was refused\"}");
+    await().atMost(POLL).until(() -> metering().startsWith("False KeyRefused"));
+    assertThat(metering())
+        .matches(
+            "False KeyRefused: BFL refused the licence key \\(pod kontext-blackwell-[a-z0-9-]+:"
+                + " BFL answered HTTP 403; the licence key was refused\\); the sidecars keep"
+                + " counting and hold the reports until the licence Secret's key changes");
+
+    license.set("\"valid\"");
+    await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
+  }
+
+  /** The Metering condition as "status reason: message". */
+  private String metering() {
+    return Optional.ofNullable(status().getConditions()).orElse(java.util.List.of()).stream()
+        .filter(c -> "Metering".equals(c.getType()))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
   }
 
   private FluxDeploymentStatus status() {

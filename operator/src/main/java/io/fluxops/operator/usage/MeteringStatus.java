@@ -1,0 +1,48 @@
+package io.fluxops.operator.usage;
+
+import io.fluxops.operator.api.FluxDeploymentStatus;
+import io.fluxops.operator.status.ConditionType;
+import io.fluxops.operator.status.Conditions;
+import io.fluxops.operator.status.Conditions.Status;
+import io.fluxops.operator.workload.ValidatedSpec;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Writes the metering part of a FluxDeployment's status: usage, cost and the Metering condition.
+ */
+public final class MeteringStatus {
+
+  private MeteringStatus() {}
+
+  /**
+   * Records the latest usage reading. Without one (the operator just started, or no sidecar has
+   * answered yet) the usage and the Metering condition already in status stand.
+   */
+  public static void apply(
+      FluxDeploymentStatus status,
+      ValidatedSpec spec,
+      Optional<UsageReading> reading,
+      long generation,
+      Instant now) {
+    reading.ifPresent(r -> r.applyTo(status));
+    Conditions conditions = Conditions.from(status.getConditions(), generation, now);
+    if (!spec.metered()) {
+      conditions.set(
+          ConditionType.METERING,
+          Status.TRUE,
+          "NotRequired",
+          spec.model().value() + " is Apache-2.0: there is no usage to report");
+    } else if (reading.map(UsageReading::metering).isPresent()) {
+      MeteringHealth health = reading.get().metering();
+      conditions.set(ConditionType.METERING, health.status(), health.reason(), health.message());
+    } else if (Conditions.find(status.getConditions(), ConditionType.METERING).isEmpty()) {
+      conditions.set(
+          ConditionType.METERING,
+          Status.UNKNOWN,
+          "WaitingForSidecars",
+          "no metering sidecar has been read yet: the operator reads them once pods are ready");
+    }
+    status.setConditions(conditions.toList());
+  }
+}
