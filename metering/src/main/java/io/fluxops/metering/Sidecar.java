@@ -8,7 +8,6 @@ import io.fluxops.metering.http.StatusDocument;
 import io.fluxops.metering.http.UsageServer;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.Replay;
-import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import io.fluxops.metering.reporter.ApiKeyFile;
 import io.fluxops.metering.reporter.Backoff;
@@ -20,6 +19,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -150,7 +150,7 @@ public final class Sidecar implements AutoCloseable {
   }
 
   private static UsageServer listen(
-      Config config, Journal journal, MeteringMetrics metrics, Supplier<JsonWriter> status)
+      Config config, Journal journal, MeteringMetrics metrics, Supplier<Map<String, Object>> status)
       throws ConfigException {
     try {
       return new UsageServer(config, journal, metrics, status);
@@ -167,7 +167,7 @@ public final class Sidecar implements AutoCloseable {
     }
   }
 
-  private static JsonWriter status(
+  private static Map<String, Object> status(
       Config config,
       Journal journal,
       Reporter reporter,

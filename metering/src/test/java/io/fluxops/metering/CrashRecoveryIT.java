@@ -3,19 +3,16 @@ package io.fluxops.metering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fluxops.metering.json.JsonParser;
 import io.fluxops.metering.support.BflStandIn;
 import io.fluxops.metering.support.LocalClient;
 import io.fluxops.metering.support.SidecarProcess;
 import io.fluxops.metering.support.TestConfig;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,9 +93,9 @@ class CrashRecoveryIT {
       }
       pool.shutdown();
       SidecarProcess last = current.get();
-      await().atMost(Duration.ofSeconds(30)).until(() -> number(client, "pending") == 0);
-      long accepted = number(client, "accepted");
-      long flagged = number(client, "possiblyDuplicated");
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.statusNumber("pending") == 0);
+      long accepted = client.statusNumber("accepted");
+      long flagged = client.statusNumber("possiblyDuplicated");
       assertThat(last.terminate(Duration.ofSeconds(10))).isZero();
 
       long doubled = bfl.recorded() - accepted;
@@ -141,11 +138,6 @@ class CrashRecoveryIT {
       }
     }
     return null;
-  }
-
-  private static long number(LocalClient client, String field) throws Exception {
-    Map<?, ?> status = (Map<?, ?>) JsonParser.parse(client.get("/status").body());
-    return ((BigDecimal) status.get(field)).longValueExact();
   }
 
   private static int nextInt(SplittableRandom random, int bound) {

@@ -1,12 +1,13 @@
 package io.fluxops.metering.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.fluxops.metering.json.JsonWriter;
+import io.fluxops.metering.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Small helpers for reading requests and writing answers with the JDK's HTTP server. */
 final class Exchanges {
@@ -44,13 +45,13 @@ final class Exchanges {
     }
   }
 
-  static void json(HttpExchange exchange, int status, JsonWriter body) throws IOException {
-    send(exchange, status, "application/json", body.toJson());
+  static void json(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+    send(exchange, status, "application/json", Json.write(body));
   }
 
   /** An error in BFL's shape: {@code {"detail": "..."}}. */
   static void detail(HttpExchange exchange, int status, String detail) throws IOException {
-    json(exchange, status, new JsonWriter().string("detail", detail));
+    json(exchange, status, Map.of("detail", detail));
   }
 
   static void send(HttpExchange exchange, int status, String contentType, String body)

@@ -3,13 +3,14 @@ package io.fluxops.metering.http;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.counting.MetricPoller;
 import io.fluxops.metering.journal.JournalState;
-import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import io.fluxops.metering.reporter.LicenseState;
 import io.fluxops.metering.reporter.ReportError;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,28 +30,29 @@ public final class StatusDocument {
       Optional<MetricPoller.ScrapeError> scrapeError,
       Instant now) {}
 
-  /** The document for {@code s}. */
-  public static JsonWriter render(Snapshot s) {
+  /** The document for {@code s}: members in this order, null where there is nothing to say. */
+  public static Map<String, Object> render(Snapshot s) {
     JournalState state = s.state();
     long monthToDate = state.monthToDate(s.now());
-    return new JsonWriter()
-        .string("model", s.config().model().slug())
-        .string("counting", s.config().counting().value())
-        .number("accepted", state.accepted())
-        .number("reported", state.reported())
-        .number("pending", state.pending())
-        .number("inFlight", state.inFlight())
-        .number("possiblyDuplicated", state.possiblyDuplicated())
-        .string("month", YearMonth.from(s.now().atOffset(ZoneOffset.UTC)).toString())
-        .number("monthToDate", monthToDate)
-        .number("invoicingThreshold", MeteringMetrics.INVOICING_THRESHOLD_IMAGES)
-        .bool(
-            "invoicingThresholdExceeded", monthToDate > MeteringMetrics.INVOICING_THRESHOLD_IMAGES)
-        .string("licenseState", s.license().label())
-        .string("lastReportTime", lastReportTime(state))
-        .object("lastSuccess", lastSuccess(state))
-        .object("lastError", lastError(s))
-        .string("journalError", s.journalFailure().orElse(null));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("model", s.config().model().slug());
+    document.put("counting", s.config().counting().value());
+    document.put("accepted", state.accepted());
+    document.put("reported", state.reported());
+    document.put("pending", state.pending());
+    document.put("inFlight", state.inFlight());
+    document.put("possiblyDuplicated", state.possiblyDuplicated());
+    document.put("month", YearMonth.from(s.now().atOffset(ZoneOffset.UTC)).toString());
+    document.put("monthToDate", monthToDate);
+    document.put("invoicingThreshold", MeteringMetrics.INVOICING_THRESHOLD_IMAGES);
+    document.put(
+        "invoicingThresholdExceeded", monthToDate > MeteringMetrics.INVOICING_THRESHOLD_IMAGES);
+    document.put("licenseState", s.license().label());
+    document.put("lastReportTime", lastReportTime(state));
+    document.put("lastSuccess", lastSuccess(state));
+    document.put("lastError", lastError(s));
+    document.put("journalError", s.journalFailure().orElse(null));
+    return document;
   }
 
   private static String lastReportTime(JournalState state) {
@@ -59,20 +61,21 @@ public final class StatusDocument {
         : Instant.ofEpochMilli(state.lastReportAtMillis()).toString();
   }
 
-  private static JsonWriter lastSuccess(JournalState state) {
+  private static Map<String, Object> lastSuccess(JournalState state) {
     if (state.lastReportAtMillis() == 0) {
       return null;
     }
-    return new JsonWriter()
-        .string("time", lastReportTime(state))
-        .number("images", state.lastReportImages());
+    Map<String, Object> success = new LinkedHashMap<>();
+    success.put("time", lastReportTime(state));
+    success.put("images", state.lastReportImages());
+    return success;
   }
 
   /** The newer of the last report failure and the last scrape failure. */
-  private static JsonWriter lastError(Snapshot s) {
-    Optional<JsonWriter> report =
+  private static Map<String, Object> lastError(Snapshot s) {
+    Optional<Map<String, Object>> report =
         s.reportError().map(e -> error(e.at(), e.reason().label(), e.message()));
-    Optional<JsonWriter> scrape =
+    Optional<Map<String, Object>> scrape =
         s.scrapeError().map(e -> error(e.at(), "metric_" + e.reason().label(), e.message()));
     if (report.isPresent() && scrape.isPresent()) {
       return s.reportError().get().at().isAfter(s.scrapeError().get().at())
@@ -82,10 +85,11 @@ public final class StatusDocument {
     return report.or(() -> scrape).orElse(null);
   }
 
-  private static JsonWriter error(Instant at, String reason, String message) {
-    return new JsonWriter()
-        .string("time", at.toString())
-        .string("reason", reason)
-        .string("message", message);
+  private static Map<String, Object> error(Instant at, String reason, String message) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("time", at.toString());
+    error.put("reason", reason);
+    error.put("message", message);
+    return error;
   }
 }

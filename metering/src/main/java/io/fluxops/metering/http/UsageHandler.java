@@ -6,7 +6,6 @@ import io.fluxops.metering.config.Config;
 import io.fluxops.metering.config.CountingMode;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.JournalException;
-import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import io.fluxops.metering.metrics.MeteringMetrics.RejectReason;
 import java.io.IOException;
@@ -15,6 +14,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,8 +120,7 @@ final class UsageHandler implements HttpHandler {
       reject(exchange, unavailable(e.getMessage()));
       return false;
     }
-    Exchanges.json(
-        exchange, 200, new JsonWriter().string("message", "Usage recorded successfully"));
+    Exchanges.json(exchange, 200, Map.of("message", "Usage recorded successfully"));
     return true;
   }
 

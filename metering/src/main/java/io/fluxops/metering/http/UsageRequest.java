@@ -1,9 +1,10 @@
 package io.fluxops.metering.http;
 
-import io.fluxops.metering.json.JsonException;
-import io.fluxops.metering.json.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fluxops.metering.json.Json;
 import io.fluxops.metering.metrics.MeteringMetrics.RejectReason;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -25,9 +26,9 @@ final class UsageRequest {
     }
     Object document;
     try {
-      document = JsonParser.parse(body);
-    } catch (JsonException e) {
-      throw malformed(e.getMessage());
+      document = Json.parse(body);
+    } catch (JsonProcessingException e) {
+      throw malformed(Json.problem(e));
     }
     if (!(document instanceof Map<?, ?> members)) {
       throw malformed("the body must be a JSON object like {\"" + FIELD + "\": 1}");
@@ -35,20 +36,22 @@ final class UsageRequest {
     if (!members.containsKey(FIELD)) {
       throw invalid(FIELD + " is required");
     }
-    if (!(members.get(FIELD) instanceof BigDecimal number)) {
-      throw invalid(FIELD + " must be a positive integer, not " + kind(members.get(FIELD)));
-    }
-    return count(number);
-  }
-
-  private static long count(BigDecimal number) throws Rejection {
-    if (number.scale() != 0) {
+    Object value = members.get(FIELD);
+    if (value instanceof BigDecimal number) {
+      // Json reads every number written with a fraction or exponent as a BigDecimal, 1.0 too.
       throw invalid(FIELD + " must be an integer without fraction or exponent, got " + number);
     }
+    if (!(value instanceof Number integer)) {
+      throw invalid(FIELD + " must be a positive integer, not " + kind(value));
+    }
+    return count(new BigInteger(integer.toString()));
+  }
+
+  private static long count(BigInteger number) throws Rejection {
     if (number.signum() <= 0) {
       throw invalid(FIELD + " must be positive, got " + number);
     }
-    if (number.compareTo(BigDecimal.valueOf(MAX_IMAGES_PER_REQUEST)) > 0) {
+    if (number.compareTo(BigInteger.valueOf(MAX_IMAGES_PER_REQUEST)) > 0) {
       throw invalid(FIELD + " must be at most " + MAX_IMAGES_PER_REQUEST + " per request");
     }
     return number.longValueExact();
@@ -61,7 +64,7 @@ final class UsageRequest {
     if (value instanceof Boolean) {
       return "a boolean";
     }
-    if (value == JsonParser.NULL) {
+    if (value == null) {
       return "null";
     }
     return value instanceof Map ? "an object" : "an array";

@@ -5,11 +5,11 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.journal.Journal;
-import io.fluxops.metering.json.JsonWriter;
 import io.fluxops.metering.metrics.MeteringMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +49,7 @@ public final class UsageServer {
    * @param status renders {@code /status} at request time
    */
   public UsageServer(
-      Config config, Journal journal, MeteringMetrics metrics, Supplier<JsonWriter> status)
+      Config config, Journal journal, MeteringMetrics metrics, Supplier<Map<String, Object>> status)
       throws IOException {
     this.journal = journal;
     this.server =

@@ -1,7 +1,7 @@
 package io.fluxops.metering.reporter;
 
-import io.fluxops.metering.json.JsonException;
-import io.fluxops.metering.json.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fluxops.metering.json.Json;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
@@ -101,11 +101,11 @@ public record ReportOutcome(
     }
     String text = body;
     try {
-      if (JsonParser.parse(body) instanceof Map<?, ?> map && map.get("detail") != null) {
+      if (Json.parse(body) instanceof Map<?, ?> map && map.get("detail") != null) {
         Object detail = map.get("detail");
         text = detail instanceof String s ? s : String.valueOf(detail);
       }
-    } catch (JsonException e) {
+    } catch (JsonProcessingException e) {
       // Not JSON (a proxy's HTML page, say): show its start.
     }
     String clean = text.replaceAll("\\p{Cntrl}+", " ").strip();

@@ -2,14 +2,12 @@ package io.fluxops.metering.bench;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fluxops.metering.json.JsonParser;
 import io.fluxops.metering.support.BflStandIn;
 import io.fluxops.metering.support.JvmFlags;
 import io.fluxops.metering.support.LocalClient;
 import io.fluxops.metering.support.SidecarProcess;
 import io.fluxops.metering.support.TestConfig;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -126,7 +124,7 @@ public final class SidecarBenchmark {
         TimeUnit.SECONDS.sleep(hold);
       }
       LocalClient client = new LocalClient(sidecar.port());
-      await().atMost(Duration.ofMinutes(2)).until(() -> status(client, "pending") == 0);
+      await().atMost(Duration.ofMinutes(2)).until(() -> client.statusNumber("pending") == 0);
       line("");
       line("| memory | KiB | MiB |");
       line("|---|---|---|");
@@ -147,13 +145,13 @@ public final class SidecarBenchmark {
           "Exactness after the run: clients got 200 for "
               + accepted.get()
               + " images; the sidecar accepted "
-              + status(client, "accepted")
+              + client.statusNumber("accepted")
               + "; the BFL stand-in recorded "
               + bfl.recorded()
               + " in "
               + bfl.batches().size()
               + " reports; possiblyDuplicated = "
-              + status(client, "possiblyDuplicated")
+              + client.statusNumber("possiblyDuplicated")
               + ".");
       sidecar.terminate(Duration.ofSeconds(30));
     }
@@ -413,11 +411,6 @@ public final class SidecarBenchmark {
         Files.deleteIfExists(path);
       }
     }
-  }
-
-  private static long status(LocalClient client, String field) throws Exception {
-    Map<?, ?> status = (Map<?, ?>) JsonParser.parse(client.get("/status").body());
-    return ((BigDecimal) status.get(field)).longValueExact();
   }
 
   private void cpu(long user, long system) {

@@ -1,11 +1,13 @@
 package io.fluxops.metering.support;
 
+import io.fluxops.metering.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** What inference code does: POSTs counts to the sidecar, and reads its other endpoints. */
 public final class LocalClient {
@@ -48,6 +50,17 @@ public final class LocalClient {
       request.header("Content-Type", contentType);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code /status}, parsed. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> status() throws IOException, InterruptedException {
+    return (Map<String, Object>) Json.parse(get("/status").body());
+  }
+
+  /** A number from {@code /status}. */
+  public long statusNumber(String field) throws IOException, InterruptedException {
+    return ((Number) status().get(field)).longValue();
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {

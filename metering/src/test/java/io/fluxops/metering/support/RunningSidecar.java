@@ -2,11 +2,7 @@ package io.fluxops.metering.support;
 
 import io.fluxops.metering.Sidecar;
 import io.fluxops.metering.config.ConfigException;
-import io.fluxops.metering.json.JsonException;
-import io.fluxops.metering.json.JsonParser;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,15 +36,13 @@ public final class RunningSidecar implements AutoCloseable {
   }
 
   /** {@code /status}, parsed. */
-  @SuppressWarnings("unchecked")
-  public Map<String, Object> status() throws IOException, InterruptedException, JsonException {
-    HttpResponse<String> response = client.get("/status");
-    return (Map<String, Object>) JsonParser.parse(response.body());
+  public Map<String, Object> status() throws IOException, InterruptedException {
+    return client.status();
   }
 
   /** A number from {@code /status}. */
-  public long statusNumber(String field) throws IOException, InterruptedException, JsonException {
-    return ((BigDecimal) status().get(field)).longValueExact();
+  public long statusNumber(String field) throws IOException, InterruptedException {
+    return client.statusNumber(field);
   }
 
   /** {@code /metrics} as text. */
