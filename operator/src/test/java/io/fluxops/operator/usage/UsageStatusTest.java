@@ -94,10 +94,7 @@ class UsageStatusTest {
 
   @Test
   void fillsUsageAndCostFromTheSidecarsAndWritesNothingAtIdle() {
-    cluster.apply("flux-1-kontext-dev-blackwell.yaml", NS);
-    cluster.awaitDeployment(NS, NAME);
-    new FakeKubelet(cluster.client()).runReady(NS, NAME);
-    PodAddresses.assign(cluster.client(), NS, NAME, podIp);
+    runExampleWithReadyPods();
 
     await().atMost(POLL).until(() -> accepted(status()) == 200);
     var usage = status().getUsage();
@@ -122,10 +119,7 @@ class UsageStatusTest {
 
   @Test
   void aRefusedKeyTurnsMeteringFalseUntilItIsAccepted() {
-    cluster.apply("flux-1-kontext-dev-blackwell.yaml", NS);
-    cluster.awaitDeployment(NS, NAME);
-    new FakeKubelet(cluster.client()).runReady(NS, NAME);
-    PodAddresses.assign(cluster.client(), NS, NAME, podIp);
+    runExampleWithReadyPods();
     await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
 
     license.set(
@@ -140,6 +134,14 @@ class UsageStatusTest {
 
     license.set("\"valid\"");
     await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
+  }
+
+  /** The example, its pods ready and all at the stand-in sidecar's address. */
+  private void runExampleWithReadyPods() {
+    cluster.apply("flux-1-kontext-dev-blackwell.yaml", NS);
+    cluster.awaitDeployment(NS, NAME);
+    new FakeKubelet(cluster.client()).runReady(NS, NAME);
+    PodAddresses.assign(cluster.client(), NS, NAME, podIp);
   }
 
   /** The Metering condition as "status reason: message". */
