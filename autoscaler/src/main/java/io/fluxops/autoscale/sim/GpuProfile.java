@@ -30,7 +30,7 @@ import java.util.Locale;
  * benchmark runs with cached engines.
  */
 public enum GpuProfile {
-  /** NVIDIA GeForce RTX 4090, fp8 weights: 250 images an hour. */
+  /** NVIDIA GeForce RTX 4090: REFERENCE.md's 250 images an hour. */
   RTX_4090("rtx-4090", 3600.0 / 250, 60, 0),
   /** NVIDIA Blackwell (B200 figure), TensorRT engine. */
   BLACKWELL("blackwell", 2.4 * 28 / 50, 60, 600);

@@ -51,6 +51,7 @@ public final class StatusDocument {
     document.put("lastReportTime", lastReportTime(state));
     document.put("lastSuccess", lastSuccess(state));
     document.put("lastError", lastError(s));
+    document.put("lastReportError", s.reportError().map(StatusDocument::error).orElse(null));
     document.put("journalError", s.journalFailure().orElse(null));
     return document;
   }
@@ -71,10 +72,12 @@ public final class StatusDocument {
     return success;
   }
 
-  /** The newer of the last report failure and the last scrape failure. */
+  /**
+   * The newer of the last report failure and the last scrape failure; {@code lastReportError}
+   * carries the report failure alone, so a scrape failure cannot hide that reports are failing.
+   */
   private static Map<String, Object> lastError(Snapshot s) {
-    Optional<Map<String, Object>> report =
-        s.reportError().map(e -> error(e.at(), e.reason().label(), e.message()));
+    Optional<Map<String, Object>> report = s.reportError().map(StatusDocument::error);
     Optional<Map<String, Object>> scrape =
         s.scrapeError().map(e -> error(e.at(), "metric_" + e.reason().label(), e.message()));
     if (report.isPresent() && scrape.isPresent()) {
@@ -83,6 +86,10 @@ public final class StatusDocument {
           : scrape.get();
     }
     return report.or(() -> scrape).orElse(null);
+  }
+
+  private static Map<String, Object> error(ReportError e) {
+    return error(e.at(), e.reason().label(), e.message());
   }
 
   private static Map<String, Object> error(Instant at, String reason, String message) {

@@ -50,7 +50,9 @@ public final class UsageClient {
         out.write(body);
       }
       int status = connection.getResponseCode();
-      String answer = OutboundHttp.body(connection, MAX_ANSWER_BYTES);
+      // BFL's answer may quote the key; it goes before the answer is cut to a message's length,
+      // which could otherwise keep the key's start.
+      String answer = key.redact(OutboundHttp.body(connection, MAX_ANSWER_BYTES));
       return ReportOutcome.fromResponse(
           status, Optional.ofNullable(connection.getHeaderField("Retry-After")), answer, clock);
     } catch (IOException e) {

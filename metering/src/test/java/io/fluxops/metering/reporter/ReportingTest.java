@@ -136,6 +136,18 @@ class ReportingTest {
   }
 
   @Test
+  void aKeyQuotedInBflsAnswerIsRedactedBeforeTheMessageIsCut() throws Exception {
+    bfl.faults(() -> Fault.REFUSE_ECHOING_KEY);
+    try (RunningSidecar sidecar = start(config())) {
+      sidecar.report(1);
+
+      await().atMost(AT_MOST).until(() -> "refused".equals(sidecar.status().get("licenseState")));
+      String message = (String) ((Map<?, ?>) sidecar.status().get("lastError")).get("message");
+      assertThat(message).contains(" key [").doesNotContain(TestConfig.KEY.substring(0, 5));
+    }
+  }
+
+  @Test
   void aRejectedReportIsRetriedAndShownAsRejected() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     bfl.faults(() -> calls.getAndIncrement() < 2 ? Fault.BAD_REQUEST : Fault.NONE);

@@ -51,7 +51,12 @@ public final class BflStandIn implements AutoCloseable {
     /** Close the connection without an answer; nothing recorded. */
     DROP,
     /** Record the images, then close without an answer: the case that double-counts. */
-    RECORD_THEN_DROP
+    RECORD_THEN_DROP,
+    /**
+     * Refuse with a plain-text body that quotes the key after 190 characters, so that a message cut
+     * at 200 characters would keep the key's start.
+     */
+    REFUSE_ECHOING_KEY
   }
 
   private static final Pattern PATH = Pattern.compile("/v1/licenses/models/([^/]+)/usage");
@@ -229,6 +234,11 @@ public final class BflStandIn implements AutoCloseable {
         record(images);
         throw new DroppedConnection();
       }
+      case REFUSE_ECHOING_KEY ->
+          send(
+              exchange,
+              403,
+              "x".repeat(190) + " key " + exchange.getRequestHeaders().getFirst("x-key"));
     }
   }
 

@@ -2,6 +2,7 @@ package io.fluxops.metering.support;
 
 import io.fluxops.metering.json.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,8 +60,16 @@ public final class LocalClient {
   }
 
   /** A number from {@code /status}. */
+  /** An integer member of {@code /status}; fails on a missing one or one with a fraction. */
   public long statusNumber(String field) throws IOException, InterruptedException {
-    return ((Number) status().get(field)).longValue();
+    Object value = status().get(field);
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
+    }
+    if (value instanceof BigInteger big) {
+      return big.longValueExact();
+    }
+    throw new IllegalStateException("/status member " + field + " is not an integer: " + value);
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -10,13 +10,20 @@ import java.util.TreeMap;
 /**
  * How a FluxDeployment's metering sidecars fare, as its {@code Metering} condition shows it. The
  * worst finding wins: a refused key, then a journal that cannot be written, then reports BFL
- * rejects, then reports that keep failing. Messages name one pod and carry no counts, so the
- * condition changes only when the finding does.
+ * rejects, then reports that keep failing. Messages name one pod and carry no counts (of pods or
+ * images), so the condition changes only when the finding does.
  */
 public record MeteringHealth(Status status, String reason, String message) {
 
+  /** Polls in a row without an answer from any sidecar before the condition says so. */
+  static final int UNANSWERED_POLLS = 3;
+
   /** Longest part of a message a sidecar's error contributes; BFL's error bodies can be long. */
   static final int MAX_DETAIL = 240;
+
+  /** What a FluxDeployment without pods shows: nothing runs that could count or report. */
+  static final MeteringHealth NO_PODS =
+      new MeteringHealth(Status.UNKNOWN, "NoPods", "no pod runs, so no metering sidecar either");
 
   /** One check of one sidecar, in the order of {@link #CHECKS}. */
   private interface Check {
@@ -34,10 +41,9 @@ public record MeteringHealth(Status status, String reason, String message) {
    * The finding for one poll.
    *
    * @param read the sidecars that answered, by pod name
-   * @param unreachable how many ready pods' sidecars did not answer
-   * @return empty when there was nothing to read (no ready pod), so the last finding stands
+   * @return empty when no sidecar answered
    */
-  static Optional<MeteringHealth> of(Map<String, SidecarStatus> read, int unreachable) {
+  static Optional<MeteringHealth> of(Map<String, SidecarStatus> read) {
     Map<String, SidecarStatus> pods = new TreeMap<>(read);
     for (Check check : CHECKS) {
       for (var pod : pods.entrySet()) {
@@ -47,15 +53,25 @@ public record MeteringHealth(Status status, String reason, String message) {
         }
       }
     }
-    if (pods.isEmpty()) {
-      return unreachable == 0 ? Optional.empty() : Optional.of(unreachable(unreachable));
-    }
-    String message =
-        pods.size()
-            + (pods.size() == 1 ? " metering sidecar counts" : " metering sidecars count")
-            + " images and reports them to BFL"
-            + (unreachable == 0 ? "" : "; " + unreachable + " did not answer");
-    return Optional.of(new MeteringHealth(Status.TRUE, "Reporting", message));
+    return pods.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new MeteringHealth(
+                Status.TRUE,
+                "Reporting",
+                "the metering sidecars count images and report them to BFL"));
+  }
+
+  /** What shows when sidecars stopped answering: the operator cannot tell how metering fares. */
+  static MeteringHealth unreachable() {
+    return new MeteringHealth(
+        Status.UNKNOWN,
+        "SidecarsUnreachable",
+        "no metering sidecar answered on port "
+            + PodLayout.METERING_PORT
+            + " in the last "
+            + UNANSWERED_POLLS
+            + " polls");
   }
 
   private static Optional<MeteringHealth> keyRefused(String pod, SidecarStatus sidecar) {
@@ -112,24 +128,13 @@ public record MeteringHealth(Status status, String reason, String message) {
                         + "); the sidecar keeps the images and retries with backoff"));
   }
 
-  private static MeteringHealth unreachable(int pods) {
-    return new MeteringHealth(
-        Status.UNKNOWN,
-        "SidecarsUnreachable",
-        "no metering sidecar answered on port "
-            + PodLayout.METERING_PORT
-            + " ("
-            + pods
-            + (pods == 1 ? " pod)" : " pods)"));
-  }
-
   private static Optional<MeteringHealth> problem(String reason, String message) {
     return Optional.of(new MeteringHealth(Status.FALSE, reason, message));
   }
 
   private static String errorOf(SidecarStatus sidecar) {
     return sidecar
-        .lastError()
+        .reportError()
         .map(SidecarStatus.Failure::message)
         .filter(message -> !message.isBlank())
         .map(message -> ": " + detail(message))

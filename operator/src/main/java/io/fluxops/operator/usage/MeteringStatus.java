@@ -4,6 +4,7 @@ import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.Conditions.Status;
+import io.fluxops.operator.workload.PodLayout;
 import io.fluxops.operator.workload.ValidatedSpec;
 import java.time.Instant;
 import java.util.Optional;
@@ -41,7 +42,9 @@ public final class MeteringStatus {
           ConditionType.METERING,
           Status.UNKNOWN,
           "WaitingForSidecars",
-          "no metering sidecar has been read yet: the operator reads them once pods are ready");
+          "no metering sidecar has answered yet on port "
+              + PodLayout.METERING_PORT
+              + " (pods starting, or the port not reachable from the operator)");
     }
     status.setConditions(conditions.toList());
   }

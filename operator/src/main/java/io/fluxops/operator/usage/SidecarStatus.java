@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param lastReportTime when BFL last confirmed a report, if ever
  * @param licenseState what BFL last said about the key: {@code unknown} (nothing sent yet), {@code
  *     valid}, {@code refused} (401/403) or {@code rejected}
- * @param lastError the sidecar's latest failure, reporting or reading the inference counter
+ * @param reportError the sidecar's latest failure to report to BFL ({@code lastReportError}; from
+ *     an older sidecar, {@code lastError} unless that was a failure to read the inference counter)
  * @param journalError why the sidecar cannot write its journal, if it cannot
  */
 public record SidecarStatus(
@@ -26,7 +27,7 @@ public record SidecarStatus(
     long monthToDate,
     Optional<Instant> lastReportTime,
     String licenseState,
-    Optional<Failure> lastError,
+    Optional<Failure> reportError,
     Optional<String> journalError) {
 
   /** A failure as the sidecar describes it; its messages never contain the key. */
@@ -49,7 +50,9 @@ public record SidecarStatus(
         n.path("monthToDate").asLong(),
         instant(n.path("lastReportTime")),
         n.path("licenseState").asText("unknown"),
-        failure(n.path("lastError")),
+        n.has("lastReportError")
+            ? failure(n.path("lastReportError"))
+            : failure(n.path("lastError")).filter(e -> !e.reason().startsWith("metric_")),
         text(n.path("journalError")));
   }
 
@@ -60,17 +63,11 @@ public record SidecarStatus(
 
   /**
    * The reporting failure that stands now: the latest one, when BFL has confirmed nothing since and
-   * images wait to be reported. A failure a later report overcame is history, not a problem; a
-   * failure to read the inference container's counter ({@code metric_*}) delays counts but loses
-   * none, and the sidecar's metrics carry it.
+   * images wait to be reported. A failure a later report overcame is history, not a problem.
    */
   public Optional<Failure> standingError() {
-    return lastError.filter(
-        e ->
-            pending > 0
-                && e.reason() != null
-                && !e.reason().startsWith("metric_")
-                && lastReportTime.map(t -> t.isBefore(e.time())).orElse(true));
+    return reportError.filter(
+        e -> pending > 0 && lastReportTime.map(t -> t.isBefore(e.time())).orElse(true));
   }
 
   private static Optional<Failure> failure(JsonNode node) {
@@ -81,7 +78,7 @@ public record SidecarStatus(
     return Optional.of(
         new Failure(
             time.orElse(Instant.EPOCH),
-            node.path("reason").asText(null),
+            node.path("reason").asText(""),
             node.path("message").asText("")));
   }
 

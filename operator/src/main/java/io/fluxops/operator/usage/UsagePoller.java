@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
     final UsageLedger ledger = new UsageLedger();
     final CostWindow window;
     UsageReading last;
+    int unansweredPolls;
 
     State(CostWindow window) {
       this.window = window;
@@ -116,8 +118,7 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
       if (!read.isEmpty() || failed == 0) {
         state.ledger.restoreFloor(fd.getStatus() == null ? null : fd.getStatus().getUsage());
       }
-      MeteringHealth health =
-          MeteringHealth.of(read, failed).orElse(state.last == null ? null : state.last.metering());
+      MeteringHealth health = health(state, current.isEmpty(), read, failed);
       return publish(
           fd,
           spec.get(),
@@ -126,6 +127,33 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
           failed,
           health);
     }
+  }
+
+  /**
+   * The Metering finding of this poll. A poll in which some sidecars did not answer judges by those
+   * that did; only {@link MeteringHealth#UNANSWERED_POLLS} polls in a row without any answer make
+   * it Unknown, so one slow read on an idle FluxDeployment writes nothing.
+   */
+  private static MeteringHealth health(
+      State state, boolean noPods, Map<String, SidecarStatus> read, int failed) {
+    MeteringHealth last = state.last == null ? null : state.last.metering();
+    if (noPods) {
+      state.unansweredPolls = 0;
+      return MeteringHealth.NO_PODS;
+    }
+    Optional<MeteringHealth> found = MeteringHealth.of(read);
+    if (found.isPresent()) {
+      state.unansweredPolls = 0;
+      return found.get();
+    }
+    if (failed == 0) {
+      // Pods, but none ready to read yet: nothing new to say.
+      return last;
+    }
+    state.unansweredPolls++;
+    return state.unansweredPolls >= MeteringHealth.UNANSWERED_POLLS
+        ? MeteringHealth.unreachable()
+        : last;
   }
 
   private Set<UsageReading> publish(
@@ -198,7 +226,11 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
         : Optional.empty();
   }
 
-  /** A ready pod with an address and a metering sidecar. */
+  /**
+   * A pod with an address and a metering sidecar that is ready, or whose sidecar runs although the
+   * pod is not ready: a sidecar whose journal fails takes its pod out of Ready, and that is the
+   * moment its {@code /status} matters most.
+   */
   static boolean readable(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getSpec() == null) {
       return false;
@@ -207,7 +239,20 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
         pod.getStatus().getConditions() != null
             && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    return ready && hasSidecar(pod);
+    return hasSidecar(pod) && (ready || sidecarRunning(pod));
+  }
+
+  private static boolean sidecarRunning(Pod pod) {
+    return Stream.concat(
+            Optional.ofNullable(pod.getStatus().getInitContainerStatuses())
+                .orElse(List.of())
+                .stream(),
+            Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of()).stream())
+        .anyMatch(
+            c ->
+                PodLayout.METERING_CONTAINER.equals(c.getName())
+                    && c.getState() != null
+                    && c.getState().getRunning() != null);
   }
 
   private static boolean hasSidecar(Pod pod) {

@@ -76,9 +76,10 @@ public final class ScaleBenchmark {
     }
     try (MockCluster cluster = new MockCluster();
         QueueMetricServer fast = QueueMetricServer.start();
-        QueueMetricServer slow = QueueMetricServer.start()) {
+        QueueMetricServer slow = QueueMetricServer.start();
+        SidecarStatusServer sidecars = SidecarStatusServer.start()) {
       slow.delay(Duration.ofSeconds(10));
-      pollingPhase(cluster, fast, slow);
+      pollingPhase(cluster, fast, slow, sidecars);
     }
   }
 
@@ -122,7 +123,11 @@ public final class ScaleBenchmark {
     }
   }
 
-  private void pollingPhase(MockCluster cluster, QueueMetricServer fast, QueueMetricServer slow)
+  private void pollingPhase(
+      MockCluster cluster,
+      QueueMetricServer fast,
+      QueueMetricServer slow,
+      SidecarStatusServer sidecars)
       throws Exception {
     int port = freePort();
     Process operator = startOperator(cluster, port);
@@ -135,14 +140,16 @@ public final class ScaleBenchmark {
       System.out.printf(
           Locale.ROOT,
           "autoscaler: %d autoscaled FluxDeployments x %d pods, one with a pod that answers in"
-              + " 10 s, polling every 5 s%n",
+              + " 10 s, polling every 5 s; every pod's metering sidecar read every 15 s%n",
           deployments,
           podsPerDeployment);
       // Measure a minute of steady polling, after the first round has settled.
       TimeUnit.SECONDS.sleep(20);
       String before = scrape(port);
+      long sidecarReadsBefore = sidecars.requests();
       TimeUnit.SECONDS.sleep(60);
       String metrics = scrape(port);
+      long sidecarReads = sidecars.requests() - sidecarReadsBefore;
       double polls =
           sum(metrics, "fluxops_autoscaler_poll_lag_seconds_count")
               - sum(before, "fluxops_autoscaler_poll_lag_seconds_count");
@@ -163,6 +170,11 @@ public final class ScaleBenchmark {
           "queue polls per second: %.0f (%d expected at a 5 s interval)%n",
           polls / 60.0,
           deployments / 5);
+      System.out.printf(
+          Locale.ROOT,
+          "sidecar /status reads per second: %.0f (%d expected at a 15 s interval)%n",
+          sidecarReads / 60.0,
+          deployments * podsPerDeployment / 15);
       printMemory(operator, metrics);
     } finally {
       stop(operator);
@@ -264,6 +276,7 @@ public final class ScaleBenchmark {
                             .withName(d.getMetadata().getName() + "-" + index)
                             .withLabels(d.getSpec().getTemplate().getMetadata().getLabels())
                             .endMetadata()
+                            .withSpec(d.getSpec().getTemplate().getSpec())
                             .withNewStatus()
                             .withPhase("Running")
                             .withPodIP("127.0.0.1")

@@ -18,7 +18,7 @@ class MeteringHealthTest {
       String licenseState,
       long pending,
       Optional<Instant> lastReport,
-      Optional<Failure> lastError,
+      Optional<Failure> reportError,
       Optional<String> journalError) {
     return new SidecarStatus(
         10,
@@ -28,7 +28,7 @@ class MeteringHealthTest {
         10,
         lastReport,
         licenseState,
-        lastError,
+        reportError,
         journalError);
   }
 
@@ -42,13 +42,12 @@ class MeteringHealthTest {
 
   @Test
   void sidecarsThatReportAreHealthy() {
-    MeteringHealth health =
-        MeteringHealth.of(Map.of("a", healthy(), "b", healthy()), 0).orElseThrow();
+    MeteringHealth health = MeteringHealth.of(Map.of("a", healthy(), "b", healthy())).orElseThrow();
 
     assertThat(health.status()).isEqualTo(Status.TRUE);
     assertThat(health.reason()).isEqualTo("Reporting");
     assertThat(health.message())
-        .isEqualTo("2 metering sidecars count images and reports them to BFL");
+        .isEqualTo("the metering sidecars count images and report them to BFL");
   }
 
   @Test
@@ -70,7 +69,7 @@ class MeteringHealthTest {
             Optional.empty());
 
     MeteringHealth health =
-        MeteringHealth.of(Map.of("b", failing, "a", healthy(), "c", refused), 0).orElseThrow();
+        MeteringHealth.of(Map.of("b", failing, "a", healthy(), "c", refused)).orElseThrow();
 
     assertThat(health.status()).isEqualTo(Status.FALSE);
     assertThat(health.reason()).isEqualTo("KeyRefused");
@@ -91,7 +90,7 @@ class MeteringHealthTest {
             error(T0.plusSeconds(9), "timeout", "no answer in 10 s"),
             Optional.empty());
 
-    MeteringHealth health = MeteringHealth.of(Map.of("a", failing), 0).orElseThrow();
+    MeteringHealth health = MeteringHealth.of(Map.of("a", failing)).orElseThrow();
 
     assertThat(health.status()).isEqualTo(Status.FALSE);
     assertThat(health.reason()).isEqualTo("ReportsFailing");
@@ -118,24 +117,41 @@ class MeteringHealthTest {
             error(T0.plusSeconds(30), "server_error", "BFL answered HTTP 500"),
             Optional.empty());
 
-    assertThat(MeteringHealth.of(Map.of("a", recovered, "b", nothingPending), 0))
+    assertThat(MeteringHealth.of(Map.of("a", recovered, "b", nothingPending)))
         .map(MeteringHealth::reason)
         .contains("Reporting");
   }
 
   @Test
-  void aCounterReadFailureDoesNotFailMetering() {
-    SidecarStatus counting =
-        sidecar(
-            "valid",
-            2,
-            Optional.of(T0),
-            error(T0.plusSeconds(30), "metric_unreachable", "connection refused"),
-            Optional.empty());
+  void aCounterReadFailureCannotHideFailingReports() throws Exception {
+    // The sidecar's lastError is the newer of the two failures: here the counter read. Its
+    // lastReportError still says reports fail, and that is what counts.
+    SidecarStatus s =
+        SidecarStatus.parse(
+            "{\"accepted\":7,\"reported\":5,\"pending\":2,\"month\":\"2026-11\","
+                + "\"monthToDate\":7,\"licenseState\":\"valid\","
+                + "\"lastReportTime\":\"2026-11-21T10:00:00Z\","
+                + "\"lastError\":{\"time\":\"2026-11-21T10:09:00Z\",\"reason\":\"metric_unreachable\","
+                + "\"message\":\"connection refused\"},"
+                + "\"lastReportError\":{\"time\":\"2026-11-21T10:08:00Z\",\"reason\":\"server_error\","
+                + "\"message\":\"BFL answered HTTP 503\"},\"journalError\":null}");
 
-    assertThat(MeteringHealth.of(Map.of("a", counting), 0))
-        .map(MeteringHealth::status)
-        .contains(Status.TRUE);
+    assertThat(MeteringHealth.of(Map.of("a", s)).orElseThrow().reason())
+        .isEqualTo("ReportsFailing");
+  }
+
+  @Test
+  void aCounterReadFailureFromASidecarWithoutLastReportErrorIsNotAReportFailure() throws Exception {
+    SidecarStatus s =
+        SidecarStatus.parse(
+            "{\"accepted\":7,\"reported\":5,\"pending\":2,\"month\":\"2026-11\","
+                + "\"monthToDate\":7,\"licenseState\":\"valid\","
+                + "\"lastReportTime\":\"2026-11-21T10:00:00Z\","
+                + "\"lastError\":{\"time\":\"2026-11-21T10:09:00Z\",\"reason\":\"metric_unreachable\","
+                + "\"message\":\"connection refused\"}}");
+
+    assertThat(s.reportError()).isEmpty();
+    assertThat(MeteringHealth.of(Map.of("a", s)).orElseThrow().status()).isEqualTo(Status.TRUE);
   }
 
   @Test
@@ -151,8 +167,8 @@ class MeteringHealthTest {
         sidecar(
             "valid", 0, Optional.of(T0), Optional.empty(), Optional.of("No space left on device"));
 
-    MeteringHealth both = MeteringHealth.of(Map.of("a", rejected, "b", journal), 0).orElseThrow();
-    MeteringHealth onlyRejected = MeteringHealth.of(Map.of("a", rejected), 0).orElseThrow();
+    MeteringHealth both = MeteringHealth.of(Map.of("a", rejected, "b", journal)).orElseThrow();
+    MeteringHealth onlyRejected = MeteringHealth.of(Map.of("a", rejected)).orElseThrow();
 
     assertThat(both.reason()).isEqualTo("JournalUnwritable");
     assertThat(both.message()).endsWith("refuses new counts: No space left on device");
@@ -173,24 +189,19 @@ class MeteringHealthTest {
             error(T0, "rejected", "x".repeat(1000)),
             Optional.empty());
 
-    String message = MeteringHealth.of(Map.of("a", rejected), 0).orElseThrow().message();
+    String message = MeteringHealth.of(Map.of("a", rejected)).orElseThrow().message();
 
     assertThat(message).contains("x".repeat(MeteringHealth.MAX_DETAIL) + "...;");
     assertThat(message).doesNotContain("x".repeat(MeteringHealth.MAX_DETAIL + 1));
   }
 
   @Test
-  void unreachableSidecarsAreUnknownAndNoPodsKeepTheLastFinding() {
-    assertThat(MeteringHealth.of(Map.of(), 3))
-        .contains(
-            new MeteringHealth(
-                Status.UNKNOWN,
-                "SidecarsUnreachable",
-                "no metering sidecar answered on port 9469 (3 pods)"));
-    assertThat(MeteringHealth.of(Map.of("a", healthy()), 1))
-        .map(MeteringHealth::message)
-        .contains("1 metering sidecar counts images and reports them to BFL; 1 did not answer");
-    assertThat(MeteringHealth.of(Map.of(), 0)).isEmpty();
+  void noAnswerIsNoFindingAndTheMessagesCarryNoCounts() {
+    assertThat(MeteringHealth.of(Map.of())).isEmpty();
+    assertThat(MeteringHealth.of(Map.of("a", healthy())))
+        .isEqualTo(MeteringHealth.of(Map.of("a", healthy(), "b", healthy())));
+    assertThat(MeteringHealth.unreachable().message())
+        .isEqualTo("no metering sidecar answered on port 9469 in the last 3 polls");
   }
 
   @Test
@@ -200,11 +211,11 @@ class MeteringHealthTest {
             "{\"accepted\":7,\"reported\":5,\"pending\":2,\"month\":\"2026-11\","
                 + "\"monthToDate\":7,\"licenseState\":\"refused\","
                 + "\"lastReportTime\":\"2026-11-21T10:00:00Z\","
-                + "\"lastError\":{\"time\":\"2026-11-21T10:05:00Z\",\"reason\":\"refused\","
+                + "\"lastReportError\":{\"time\":\"2026-11-21T10:05:00Z\",\"reason\":\"refused\","
                 + "\"message\":\"BFL answered HTTP 403\"},\"journalError\":null}");
 
     assertThat(s.keyRefused()).isTrue();
-    assertThat(s.lastError())
+    assertThat(s.reportError())
         .contains(
             new Failure(Instant.parse("2026-11-21T10:05:00Z"), "refused", "BFL answered HTTP 403"));
     assertThat(s.journalError()).isEmpty();

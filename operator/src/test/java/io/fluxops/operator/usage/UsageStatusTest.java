@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,7 @@ class UsageStatusTest {
   private static final Duration POLL = INTERVAL.plusSeconds(15);
 
   private final AtomicLong accepted = new AtomicLong(100);
+  private final AtomicBoolean answering = new AtomicBoolean(true);
   private final AtomicReference<String> license = new AtomicReference<>("\"valid\"");
   private final String podIp = PodAddresses.randomLoopback();
   private HttpServer sidecar;
@@ -59,6 +61,11 @@ class UsageStatusTest {
     sidecar.createContext(
         "/status",
         ex -> {
+          if (!answering.get()) {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+            return;
+          }
           long n = accepted.get();
           byte[] body =
               ("{\"accepted\":"
@@ -103,7 +110,7 @@ class UsageStatusTest {
     assertThat(usage.getLastReportTime()).isEqualTo("2026-11-21T10:00:00Z");
     assertThat(status().getCost().getApiPerImageUsd()).isEqualTo(0.04);
     assertThat(metering())
-        .isEqualTo("True Reporting: 2 metering sidecars count images and reports them to BFL");
+        .isEqualTo("True Reporting: the metering sidecars count images and report them to BFL");
 
     accepted.set(150);
     await().atMost(POLL).until(() -> accepted(status()) == 300);
@@ -123,7 +130,7 @@ class UsageStatusTest {
     await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
 
     license.set(
-        "\"refused\",\"lastError\":{\"time\":\"2026-11-21T10:01:00Z\",\"reason\":\"refused\","
+        "\"refused\",\"lastReportError\":{\"time\":\"2026-11-21T10:01:00Z\",\"reason\":\"refused\","
             + "\"message\":\"BFL answered HTTP 403; the licence key was refused\"}");
     await().atMost(POLL).until(() -> metering().startsWith("False KeyRefused"));
     assertThat(metering())
@@ -133,6 +140,33 @@ class UsageStatusTest {
                 + " counting and hold the reports until the licence Secret's key changes");
 
     license.set("\"valid\"");
+    await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
+  }
+
+  @Test
+  void sidecarsThatStopAnsweringTurnMeteringUnknownOnlyAfterThreePolls() {
+    runExampleWithReadyPods();
+    await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
+    int writes = cluster.dispatcher().writeCount();
+
+    answering.set(false);
+    // The first two polls without an answer change nothing, and write nothing; the third comes
+    // two intervals after the first at the earliest.
+    await()
+        .during(INTERVAL.multipliedBy(2).minusMillis(500))
+        .atMost(INTERVAL.multipliedBy(3))
+        .until(() -> metering().startsWith("True Reporting"));
+    assertThat(cluster.dispatcher().writeCount()).isEqualTo(writes);
+    await()
+        .atMost(POLL)
+        .until(
+            () ->
+                metering()
+                    .equals(
+                        "Unknown SidecarsUnreachable: no metering sidecar answered on port 9469"
+                            + " in the last 3 polls"));
+
+    answering.set(true);
     await().atMost(POLL).until(() -> metering().startsWith("True Reporting"));
   }
 
