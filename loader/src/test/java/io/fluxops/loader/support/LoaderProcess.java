@@ -40,8 +40,15 @@ public final class LoaderProcess implements AutoCloseable {
     return jar;
   }
 
-  /** The image's JVM flags, from the pom: one source for the image, the tests and the benchmark. */
+  /**
+   * The image's JVM flags, from the pom: one source for the image, the tests and the benchmark. The
+   * system property {@code fluxops.jvmFlags} replaces them, to try others in the benchmark.
+   */
   public static List<String> jvmFlags() {
+    String override = System.getProperty("fluxops.jvmFlags");
+    if (override != null && !override.isBlank()) {
+      return List.of(override.strip().split("\\s+"));
+    }
     String configured = System.getProperty("fluxops.pom");
     Path pom = configured != null ? Path.of(configured) : Path.of("loader/pom.xml");
     try {
