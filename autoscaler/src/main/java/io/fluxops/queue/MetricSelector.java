@@ -16,7 +16,7 @@ public record MetricSelector(String name, Map<String, String> labels) {
   /** Validates the selector and copies the labels. */
   public MetricSelector {
     Objects.requireNonNull(name, "name");
-    if (!PrometheusText.isMetricName(name)) {
+    if (!io.fluxops.common.PrometheusText.isMetricName(name)) {
       throw new IllegalArgumentException(
           "'" + name + "' is not a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
     }
@@ -26,7 +26,8 @@ public record MetricSelector(String name, Map<String, String> labels) {
   /** Parses {@code name} or {@code name{label="value",...}}. */
   public static MetricSelector parse(String text) {
     try {
-      PrometheusText.Sample sample = PrometheusText.parseSample(text.strip() + " 0");
+      io.fluxops.common.PrometheusText.Sample sample =
+          PrometheusText.parseSample(text.strip() + " 0");
       return new MetricSelector(sample.name(), sample.labels());
     } catch (QueueFormatException e) {
       throw new IllegalArgumentException(
@@ -39,7 +40,7 @@ public record MetricSelector(String name, Map<String, String> labels) {
   }
 
   /** True when {@code sample} is one of the selected. */
-  public boolean matches(PrometheusText.Sample sample) {
+  public boolean matches(io.fluxops.common.PrometheusText.Sample sample) {
     return sample.name().equals(name) && sample.labels().entrySet().containsAll(labels.entrySet());
   }
 }

@@ -3,7 +3,6 @@ package io.fluxops.autoscale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fluxops.autoscale.Decision.Direction;
-import io.fluxops.autoscale.sim.SimClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
-import io.fluxops.operator.plan.PlanCommand;
-import io.fluxops.operator.sandbox.SandboxCommand;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,7 +16,6 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +37,8 @@ public final class Main {
       System.out.println(usage());
       return;
     }
-    if (args.length > 0 && args[0].equals("plan")) {
-      System.exit(PlanCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("sandbox")) {
-      quietLogs();
-      System.exit(
-          SandboxCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
-      return;
-    }
     if (args.length > 0) {
-      System.err.println("fluxops: unknown command \"" + args[0] + "\"\n" + usage());
+      System.err.println("fluxops: unknown argument \"" + args[0] + "\"\n" + usage());
       System.exit(USAGE_ERROR);
     }
     OperatorConfig config;
@@ -105,19 +92,6 @@ public final class Main {
     stopped.await();
   }
 
-  /** The sandbox's table is the output; the operator's own log would scroll it away. */
-  private static void quietLogs() {
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-      for (ch.qos.logback.classic.Logger logger : context.getLoggerList()) {
-        if (logger.getLevel() != null) {
-          logger.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-      }
-      // The client warns that v1alpha1 is not a stable version: true, and not news here.
-      context.getLogger("io.fabric8").setLevel(ch.qos.logback.classic.Level.ERROR);
-    }
-  }
-
   private static String rootCause(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
@@ -160,12 +134,10 @@ public final class Main {
   static String usage() {
     StringBuilder text =
         new StringBuilder(
-            "usage: java -jar fluxops-operator.jar [sandbox [--duration 30s] [FILE...] | plan ...]\n\n"
-                + "Without a command, runs the FluxOps operator against the current cluster\n"
-                + "(in-cluster config, KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER).\n"
-                + "  sandbox  runs it on this machine against a simulated cluster (mock API server,\n"
-                + "           simulated GPU nodes, kubelet, inference servers and load)\n"
-                + "  plan     sizes a deployment and its monthly cost (plan --help)\n\n"
+            "usage: java -jar fluxops-operator.jar\n\n"
+                + "Runs the FluxOps operator against the current cluster (in-cluster config,\n"
+                + "KUBECONFIG or ~/.kube/config, or KUBERNETES_MASTER). The sandbox, plan and\n"
+                + "simulate commands are in the tools jar: java -jar fluxops-tools.jar --help\n\n"
                 + "Settings:\n");
     for (OperatorOptions.Option option : OperatorOptions.ALL) {
       text.append(

@@ -1,5 +1,6 @@
 package io.fluxops.metering.config;
 
+import io.fluxops.common.FluxModel;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * @param shutdownTimeout how long a SIGTERM may spend reporting what is pending
  */
 public record Config(
-    ModelSlug model,
+    FluxModel model,
     URI usageEndpoint,
     Path keyFile,
     Path journalDir,
@@ -48,7 +49,7 @@ public record Config(
   }
 
   /** The path of the usage endpoint for a model, the same on BFL and on this sidecar. */
-  public static String usagePath(ModelSlug model) {
+  public static String usagePath(FluxModel model) {
     return "/v1/licenses/models/" + model.slug() + "/usage";
   }
 }

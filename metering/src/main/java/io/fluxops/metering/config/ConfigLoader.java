@@ -1,5 +1,6 @@
 package io.fluxops.metering.config;
 
+import io.fluxops.common.FluxModel;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -68,19 +69,19 @@ public final class ConfigLoader {
     return value.get();
   }
 
-  private ModelSlug model() throws ConfigException {
+  private FluxModel model() throws ConfigException {
     String slug = required(Setting.MODEL_SLUG);
     if (slug.equals("flux-1-schnell")) {
       throw new ConfigException(
           Setting.MODEL_SLUG.key(),
           "flux-1-schnell is Apache-2.0 and is not metered; run it without this sidecar");
     }
-    return ModelSlug.fromSlug(slug)
+    return FluxModel.meteredFromSlug(slug)
         .orElseThrow(
             () ->
                 new ConfigException(
                     Setting.MODEL_SLUG.key(),
-                    "unknown slug '" + slug + "'; use one of " + ModelSlug.allSlugs()));
+                    "unknown slug '" + slug + "'; use one of " + FluxModel.meteredSlugs()));
   }
 
   private URI baseUrl(Setting setting) throws ConfigException {

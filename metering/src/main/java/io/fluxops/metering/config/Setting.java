@@ -1,5 +1,7 @@
 package io.fluxops.metering.config;
 
+import io.fluxops.common.FluxModel;
+import io.fluxops.common.MeteringSidecar;
 import java.util.Optional;
 
 /**
@@ -7,7 +9,8 @@ import java.util.Optional;
  * a default is written down.
  */
 public enum Setting {
-  MODEL_SLUG("FLUXOPS_MODEL_SLUG", null, "BFL licence slug of the model: " + ModelSlug.allSlugs()),
+  MODEL_SLUG(
+      "FLUXOPS_MODEL_SLUG", null, "BFL licence slug of the model: " + FluxModel.meteredSlugs()),
   USAGE_ENDPOINT("FLUXOPS_USAGE_ENDPOINT", "https://api.bfl.ai", "base URL of BFL's licences API"),
   KEY_FILE(
       "FLUXOPS_KEY_FILE",
@@ -18,7 +21,10 @@ public enum Setting {
   BATCH_INTERVAL_SECONDS(
       "FLUXOPS_BATCH_INTERVAL_SECONDS", "5", "seconds between reports (and metric scrapes)"),
   LISTEN_ADDRESS("FLUXOPS_LISTEN_ADDRESS", "0.0.0.0", "address the HTTP server binds"),
-  LISTEN_PORT("FLUXOPS_LISTEN_PORT", "9469", "port of the HTTP server (0: any free port)"),
+  LISTEN_PORT(
+      "FLUXOPS_LISTEN_PORT",
+      String.valueOf(MeteringSidecar.PORT),
+      "port of the HTTP server (0: any free port)"),
   COUNTING("FLUXOPS_COUNTING", "relay", "relay (POSTed counts) or metric (scraped counter)"),
   METRIC_URL("FLUXOPS_METRIC_URL", null, "metric mode: the inference server's /metrics URL"),
   METRIC_NAME("FLUXOPS_METRIC_NAME", null, "metric mode: the counter of generated images"),

@@ -3,6 +3,7 @@ package io.fluxops.metering.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxops.common.FluxModel;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ConfigLoaderTest {
   void appliesTheDocumentedDefaults() throws ConfigException {
     Config config = ConfigLoader.load(env);
 
-    assertThat(config.model()).isEqualTo(ModelSlug.FLUX_1_DEV);
+    assertThat(config.model()).isEqualTo(FluxModel.FLUX_1_DEV);
     assertThat(config.usageUri())
         .isEqualTo(URI.create("https://api.bfl.ai/v1/licenses/models/flux-1-dev/usage"));
     assertThat(config.batchInterval()).isEqualTo(Duration.ofSeconds(5));

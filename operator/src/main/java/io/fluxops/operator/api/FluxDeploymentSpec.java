@@ -23,7 +23,7 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 public class FluxDeploymentSpec {
 
   @Required
-  @SchemaFrom(type = FluxModel.class)
+  @SchemaFrom(type = ModelName.class)
   @JsonPropertyDescription(
       "The FLUX model, named by its BFL licence slug: flux-1-dev, flux-1-kontext-dev, flux-tools,"
           + " flux-1-krea-dev, flux-2-dev, or flux-1-schnell (Apache-2.0: no licence, no meter).")

@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
-import io.fluxops.operator.gpu.GpuType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +16,7 @@ import java.util.List;
 public class GpuSpec {
 
   @Required
-  @SchemaFrom(type = GpuType.class)
+  @SchemaFrom(type = GpuTypeName.class)
   @JsonPropertyDescription(
       "GPU type: rtx-4090 (matched on nvidia.com/gpu.product) or blackwell (matched on"
           + " nvidia.com/gpu.family=blackwell or nvidia.com/gpu.compute.major 10 or 12).")

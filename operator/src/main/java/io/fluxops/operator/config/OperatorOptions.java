@@ -1,6 +1,6 @@
 package io.fluxops.operator.config;
 
-import io.fluxops.operator.gpu.GpuType;
+import io.fluxops.common.GpuType;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

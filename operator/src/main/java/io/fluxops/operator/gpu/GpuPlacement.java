@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fluxops.common.GpuType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public final class GpuPlacement {
     if (products != null && !products.isEmpty()) {
       return List.of(term(List.of(in(GpuLabels.PRODUCT, products))));
     }
-    return type.nodeMatches().stream()
+    return GpuNodeMatch.of(type).stream()
         .map(m -> term(List.of(in(m.label(), m.values()))))
         .collect(Collectors.toList());
   }

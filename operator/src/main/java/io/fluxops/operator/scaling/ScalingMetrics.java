@@ -113,7 +113,7 @@ public final class ScalingMetrics {
     return Tags.of(
         "namespace", fd.getMetadata().getNamespace(),
         "name", fd.getMetadata().getName(),
-        "model", spec.model().value(),
+        "model", spec.model().slug(),
         "gpu", spec.gpuType().value());
   }
 }

@@ -92,7 +92,7 @@ public final class StatusComputer {
           ConditionType.LICENSE_CONFIGURED,
           Status.TRUE,
           "NotRequired",
-          spec.model().value() + " is Apache-2.0: no licence key and no usage reporting");
+          spec.model().slug() + " is Apache-2.0: no licence key and no usage reporting");
     } else if (pods.licenseProblem().isPresent()) {
       var ref = spec.spec().getLicense().getSecretRef();
       conditions.set(

@@ -33,7 +33,7 @@ public final class MeteringStatus {
           ConditionType.METERING,
           Status.TRUE,
           "NotRequired",
-          spec.model().value() + " is Apache-2.0: there is no usage to report");
+          spec.model().slug() + " is Apache-2.0: there is no usage to report");
     } else if (reading.map(UsageReading::metering).isPresent()) {
       MeteringHealth health = reading.get().metering();
       conditions.set(ConditionType.METERING, health.status(), health.reason(), health.message());

@@ -66,7 +66,7 @@ final class InferenceContainer {
 
   private static List<EnvVar> env(ValidatedSpec v) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(plain(PodLayout.ENV_MODEL, v.model().value()));
+    env.add(plain(PodLayout.ENV_MODEL, v.model().slug()));
     env.add(plain(PodLayout.ENV_GPU_TYPE, v.gpuType().value()));
     if (v.metered() && v.counting() == CountingMode.RELAY) {
       env.add(plain(PodLayout.ENV_USAGE_URL, usageUrl(v)));
@@ -93,7 +93,7 @@ final class InferenceContainer {
     return "http://127.0.0.1:"
         + PodLayout.METERING_PORT
         + "/v1/licenses/models/"
-        + v.model().value()
+        + v.model().slug()
         + "/usage";
   }
 

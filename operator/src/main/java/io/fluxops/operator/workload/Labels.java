@@ -26,7 +26,7 @@ public final class Labels {
   public static Map<String, String> of(FluxDeployment fd, ValidatedSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(selector(fd));
     labels.put(MANAGED_BY, MANAGER);
-    labels.put(MODEL, spec.model().value());
+    labels.put(MODEL, spec.model().slug());
     labels.put(GPU, spec.gpuType().value());
     return labels;
   }

@@ -89,7 +89,7 @@ final class MeteringSidecar {
   private static List<EnvVar> env(FluxDeployment fd, ValidatedSpec v) {
     LicenseSpec license = v.spec().getLicense();
     List<EnvVar> env = new ArrayList<>();
-    env.add(plain("FLUXOPS_MODEL_SLUG", v.model().value()));
+    env.add(plain("FLUXOPS_MODEL_SLUG", v.model().slug()));
     env.add(plain("FLUXOPS_USAGE_ENDPOINT", license.getUsageEndpoint()));
     env.add(plain("FLUXOPS_KEY_FILE", PodLayout.LICENSE_DIR + "/" + PodLayout.LICENSE_FILE_NAME));
     env.add(plain("FLUXOPS_JOURNAL_DIR", PodLayout.JOURNAL_DIR));

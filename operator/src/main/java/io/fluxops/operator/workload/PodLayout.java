@@ -10,7 +10,7 @@ public final class PodLayout {
 
   public static final String HTTP_PORT_NAME = "http";
   public static final String METERING_PORT_NAME = "metering";
-  public static final int METERING_PORT = 9469;
+  public static final int METERING_PORT = io.fluxops.common.MeteringSidecar.PORT;
 
   /** Where the licence key file appears in the sidecar, and only there. */
   public static final String LICENSE_DIR = "/var/run/secrets/fluxops/license";

@@ -1,18 +1,20 @@
 package io.fluxops.operator.workload;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fluxops.common.FluxModel;
+import io.fluxops.common.GpuType;
 import io.fluxops.operator.api.ApiEnum;
 import io.fluxops.operator.api.AutoscalingSpec;
 import io.fluxops.operator.api.CountingMode;
 import io.fluxops.operator.api.FluxDeploymentSpec;
-import io.fluxops.operator.api.FluxModel;
+import io.fluxops.operator.api.GpuTypeName;
 import io.fluxops.operator.api.LicenseSpec;
+import io.fluxops.operator.api.ModelName;
 import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.QueueSpec;
 import io.fluxops.operator.api.RedisKeyType;
 import io.fluxops.operator.api.SpecRules;
 import io.fluxops.operator.api.TensorRtMode;
-import io.fluxops.operator.gpu.GpuType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +52,8 @@ public final class SpecValidator {
     }
     List<String> problems = new ArrayList<>();
     Optional<FluxModel> model =
-        parseRequired(FluxModel.class, spec.getModel(), "spec.model", problems);
+        parseRequired(ModelName.class, spec.getModel(), "spec.model", problems)
+            .map(ModelName::model);
     Optional<GpuType> gpu = checkGpu(spec, problems);
     TensorRtMode tensorRt = checkTensorRt(spec, gpu, problems);
     checkReplicas(spec, problems);
@@ -76,7 +79,8 @@ public final class SpecValidator {
       return Optional.empty();
     }
     checkRange(spec.getGpu().getCount(), 1, 8, "spec.gpu.count", problems);
-    return parseRequired(GpuType.class, spec.getGpu().getType(), "spec.gpu.type", problems);
+    return parseRequired(GpuTypeName.class, spec.getGpu().getType(), "spec.gpu.type", problems)
+        .map(GpuTypeName::type);
   }
 
   private static TensorRtMode checkTensorRt(

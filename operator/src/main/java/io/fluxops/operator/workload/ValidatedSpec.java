@@ -1,11 +1,11 @@
 package io.fluxops.operator.workload;
 
+import io.fluxops.common.FluxModel;
+import io.fluxops.common.GpuType;
 import io.fluxops.operator.api.CountingMode;
 import io.fluxops.operator.api.FluxDeploymentSpec;
-import io.fluxops.operator.api.FluxModel;
 import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.TensorRtMode;
-import io.fluxops.operator.gpu.GpuType;
 
 /**
  * A spec that passed {@link SpecValidator}, with its enum-valued strings parsed. The builders take

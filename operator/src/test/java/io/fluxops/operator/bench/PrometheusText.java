@@ -1,30 +1,28 @@
 package io.fluxops.operator.bench;
 
-/** Reads values out of a Prometheus text exposition, for benchmarks that scrape the operator. */
+import io.fluxops.common.PrometheusText.FormatException;
+import io.fluxops.common.PrometheusText.Sample;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Figures out of a Prometheus text exposition, for benchmarks that scrape the operator; the page is
+ * read by the one text-format reader ({@link io.fluxops.common.PrometheusText}).
+ */
 final class PrometheusText {
 
   private PrometheusText() {}
 
   /**
-   * Sums the samples of metric {@code name} whose label set contains every given fragment (e.g.
-   * {@code area="heap"}); NaN samples are skipped.
+   * Sums the samples of metric {@code name} that carry every given label, written {@code
+   * key="value"} (e.g. {@code area="heap"}); NaN samples are skipped.
    */
-  static double sum(String exposition, String name, String... labelFragments) {
+  static double sum(String exposition, String name, String... labels) {
     double total = 0;
-    for (String line : exposition.split("\\n")) {
-      if (line.startsWith("#") || line.isBlank()) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      String series = line.substring(0, space);
-      int brace = series.indexOf('{');
-      String metric = brace < 0 ? series : series.substring(0, brace);
-      if (!metric.equals(name) || !containsAll(series, labelFragments)) {
-        continue;
-      }
-      double value = Double.parseDouble(line.substring(space + 1));
-      if (!Double.isNaN(value)) {
-        total += value;
+    for (Sample sample : samples(exposition, name)) {
+      if (hasAll(sample.labels(), labels) && !Double.isNaN(sample.value())) {
+        total += sample.value();
       }
     }
     return total;
@@ -35,22 +33,16 @@ final class PrometheusText {
    * linearly inside the bucket it falls in, as PromQL's {@code histogram_quantile} does.
    */
   static double histogramQuantile(String exposition, String name, double q) {
-    java.util.TreeMap<Double, Double> cumulative = new java.util.TreeMap<>();
-    for (String line : exposition.split("\\n")) {
-      if (!line.startsWith(name + "_bucket{")) {
-        continue;
-      }
-      int le = line.indexOf("le=\"") + 4;
-      String bound = line.substring(le, line.indexOf('"', le));
+    TreeMap<Double, Double> cumulative = new TreeMap<>();
+    for (Sample bucket : samples(exposition, name + "_bucket")) {
+      String bound = bucket.labels().get("le");
       double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
-      double count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      cumulative.merge(upper, count, Double::sum);
+      cumulative.merge(upper, bucket.value(), Double::sum);
     }
     if (cumulative.isEmpty()) {
       return Double.NaN;
     }
-    double total = cumulative.lastEntry().getValue();
-    double rank = q * total;
+    double rank = q * cumulative.lastEntry().getValue();
     double lower = 0;
     double below = 0;
     for (var bucket : cumulative.entrySet()) {
@@ -69,9 +61,19 @@ final class PrometheusText {
     return lower;
   }
 
-  private static boolean containsAll(String series, String[] fragments) {
-    for (String fragment : fragments) {
-      if (!series.contains(fragment)) {
+  private static List<Sample> samples(String exposition, String name) {
+    try {
+      return io.fluxops.common.PrometheusText.samples(exposition, name);
+    } catch (FormatException e) {
+      throw new IllegalStateException("the operator's /metrics page: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hasAll(Map<String, String> labels, String[] wanted) {
+    for (String pair : wanted) {
+      int eq = pair.indexOf('=');
+      String value = pair.substring(eq + 1).replaceAll("^\"|\"$", "");
+      if (!value.equals(labels.get(pair.substring(0, eq)))) {
         return false;
       }
     }

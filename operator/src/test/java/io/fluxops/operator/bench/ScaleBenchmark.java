@@ -31,10 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ScaleBenchmark {
 
-  private static final Path JAR = Path.of("target/fluxops-operator.jar");
-
-  /** The operator's heap: what MaxRAMPercentage=50 gives in a 512 MiB container. */
-  private static final String HEAP = "256m";
+  private static final Path JAR = OperatorProcess.JAR;
+  private static final String HEAP = OperatorProcess.HEAP;
 
   private final int deployments;
   private final int namespaces;
@@ -294,40 +292,11 @@ public final class ScaleBenchmark {
   }
 
   private Process startOperator(MockCluster cluster, int port) throws IOException {
-    Path kubeconfig = Files.createTempFile("fluxops-bench", ".kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: bench}
-        users:
-        - name: bench
-          user: {token: bench}
-        current-context: mock
-        """
-            .formatted(cluster.url()));
-    ProcessBuilder builder =
-        new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", JAR.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(Path.of("target/scale-benchmark-operator.log").toFile());
-    builder.environment().put("KUBECONFIG", kubeconfig.toString());
-    builder.environment().put("FLUXOPS_HTTP_PORT", Integer.toString(port));
-    return builder.start();
+    return OperatorProcess.start(cluster, port, "scale-benchmark");
   }
 
   private void printMemory(Process operator, String metrics) throws IOException {
-    long rssKb =
-        Files.readAllLines(Path.of("/proc/" + operator.pid() + "/status")).stream()
-            .filter(l -> l.startsWith("VmRSS:"))
-            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-            .findFirst()
-            .orElse(-1L);
+    long rssKb = OperatorProcess.rssKiB(operator);
     double heap = PrometheusText.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
     System.out.printf(
         Locale.ROOT,
@@ -372,9 +341,6 @@ public final class ScaleBenchmark {
   }
 
   private static void stop(Process process) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+    OperatorProcess.stop(process);
   }
 }

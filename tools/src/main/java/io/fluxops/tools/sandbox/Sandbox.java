@@ -1,0 +1,708 @@
+package io.fluxops.tools.sandbox;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fluxops.common.GpuType;
+import io.fluxops.common.MeteringSidecar;
+import io.fluxops.operator.FluxOpsOperator;
+import io.fluxops.operator.Main;
+import io.fluxops.operator.api.AutoscalingSpec;
+import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.api.PodsQueueSpec;
+import io.fluxops.operator.api.QueueSpec;
+import io.fluxops.operator.config.OperatorConfig;
+import io.fluxops.operator.config.OperatorOptions;
+import io.fluxops.operator.metrics.HttpEndpoints;
+import io.fluxops.operator.status.ConditionType;
+import io.fluxops.operator.status.Conditions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code sandbox}: the real operator against a simulated cluster on this machine. Everything that
+ * decides (reconciler, autoscaler, metering sidecar) is the production code; the API server, the
+ * nodes, the kubelet, the inference servers, the clients and BFL's endpoint are simulated, and the
+ * output says so.
+ */
+public final class Sandbox {
+
+  /**
+   * Sandbox time runs this much faster than the GPU figures: an RTX 4090 image (14.4 s) takes 0.36
+   * s, a pod's 60 s start 1.5 s.
+   */
+  public static final int TIME_SCALE = 40;
+
+  /** The sandbox's copies scale down this soon after the queue falls (the examples say 300 s). */
+  static final int SCALE_DOWN_SECONDS = 4;
+
+  /**
+   * The sandbox's copies run at most this many replicas: each runs a real sidecar JVM, and a laptop
+   * with two cores carries about ten of them.
+   */
+  static final int MAX_REPLICAS = 4;
+
+  private final SandboxOptions options;
+  private final PrintStream out;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+  public Sandbox(SandboxOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Asks a running sandbox to stop (Ctrl-C); {@link #run()} then cleans up and returns. */
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  /** Runs until the duration ends or {@link #requestStop()}, then stops everything. */
+  public SandboxReport run() throws Exception {
+    Files.createDirectories(options.workDir());
+    List<String> notes = new ArrayList<>();
+    try (SimulatedCluster cluster = new SimulatedCluster()) {
+      Manifests manifests = Manifests.read(options.files(), cluster.client());
+      String key = licenceKey(manifests.secrets());
+      Path keyFile = options.workDir().resolve("licence-key");
+      Files.writeString(keyFile, key);
+      try (BflUsageStandIn bfl = new BflUsageStandIn(key)) {
+        // The inference servers' port, on every pod address; not the operator's /metrics port,
+        // which binds all addresses.
+        int serverPort = freePort(options.metricsPort() == 8080 ? 8000 : 8080);
+        int sidecarPort = freePort(MeteringSidecar.PORT);
+        List<FluxDeployment> deployments =
+            manifests.fluxDeployments().stream()
+                .map(fd -> adapt(fd, serverPort, bfl.baseUrl(), notes))
+                .toList();
+        return runWith(
+            cluster,
+            bfl,
+            deployments,
+            manifests.secrets(),
+            keyFile,
+            serverPort,
+            sidecarPort,
+            notes);
+      }
+    }
+  }
+
+  private SandboxReport runWith(
+      SimulatedCluster cluster,
+      BflUsageStandIn bfl,
+      List<FluxDeployment> deployments,
+      List<Secret> secrets,
+      Path keyFile,
+      int serverPort,
+      int sidecarPort,
+      List<String> notes)
+      throws Exception {
+    // A copy, so a rebuild of the metering module while the sandbox runs cannot break its pods.
+    Path meteringJar =
+        Files.copy(
+            options.meteringJar(),
+            options.workDir().resolve("fluxops-metering.jar"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    PrometheusMeterRegistry registry = Main.prometheusRegistry();
+    OperatorConfig config = OperatorOptions.load(Map.of());
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build();
+    FluxOpsOperator operator =
+        FluxOpsOperator.start(operatorClient, config, registry, Clock.systemUTC(), "sandbox");
+    HttpEndpoints http = metrics(registry, operator);
+    SimulatedKubelet kubelet =
+        new SimulatedKubelet(
+            cluster.client(),
+            new SimulatedKubelet.PodRuntime(
+                meteringJar,
+                serverPort,
+                sidecarPort,
+                bfl.baseUrl(),
+                keyFile.toString(),
+                options.workDir(),
+                Duration.ofMillis((long) (GpuType.RTX_4090.modelLoadSeconds() * 1000 / TIME_SCALE)),
+                type -> perImage(type)));
+    Monitor monitor = null;
+    LoadGenerator load = null;
+    boolean operatorStopped = false;
+    try {
+      kubelet.start();
+      for (Secret secret : secrets) {
+        cluster.create(secret);
+      }
+      for (FluxDeployment fd : deployments) {
+        if (fd.getSpec().getLicense() != null
+            && "metric".equals(fd.getSpec().getLicense().getCounting())) {
+          kubelet.countByMetric(SimulatedCluster.NAMESPACE, fd.getMetadata().getName());
+        }
+        cluster.create(fd);
+      }
+      Duration total = options.duration().orElse(Duration.ofDays(365));
+      // A timed run: one burst early on, then quiet long enough to scale down. Until Ctrl-C: a
+      // 30 s burst every 2 minutes.
+      Duration burstStart =
+          options.duration().isPresent()
+              ? Duration.ofSeconds(Math.max(4, total.toSeconds() * 15 / 100))
+              : Duration.ofSeconds(10);
+      Duration burstEnd =
+          options.duration().isPresent()
+              ? Duration.ofSeconds(Math.max(8, total.toSeconds() * 40 / 100))
+              : Duration.ofSeconds(40);
+      Duration period = options.duration().isPresent() ? Duration.ZERO : Duration.ofMinutes(2);
+      load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd, period);
+      monitor = new Monitor(cluster.client(), kubelet, bfl, load, deployments, out, options.live());
+      header(cluster, http, bfl, serverPort, sidecarPort, notes, burstStart, burstEnd);
+      load.start();
+      monitor.start();
+      boolean interrupted = stopRequested.await(total.toMillis(), TimeUnit.MILLISECONDS);
+      if (!interrupted) {
+        // A timed run shows the whole cycle: give a late scale-down a little more time.
+        monitor.awaitScaledDown(Duration.ofSeconds(20), stopRequested);
+      }
+      monitor.freeze();
+      out.println(
+          "\nStopping: no new requests; pods finish their queues; the operator stops, then the"
+              + " pods: each sidecar reports what is pending and exits");
+      load.close();
+      if (System.getenv("FLUXOPS_SANDBOX_DEBUG") != null) {
+        kubelet.describePods().forEach(line -> out.println("  pod " + line));
+      }
+      monitor.awaitQueuesEmpty(Duration.ofSeconds(60));
+      operator.close();
+      operatorStopped = true;
+      kubelet.close();
+      monitor.refresh();
+      monitor.close();
+      SandboxReport report = monitor.report();
+      summary(report);
+      return report;
+    } finally {
+      if (load != null) {
+        load.close();
+      }
+      if (monitor != null) {
+        monitor.close();
+      }
+      kubelet.close();
+      http.close();
+      if (!operatorStopped) {
+        operator.close();
+      }
+      operatorClient.close();
+    }
+  }
+
+  private HttpEndpoints metrics(PrometheusMeterRegistry registry, FluxOpsOperator operator)
+      throws IOException {
+    try {
+      return HttpEndpoints.start(options.metricsPort(), registry, operator::healthy);
+    } catch (IOException | RuntimeException e) {
+      out.println(
+          "Port "
+              + options.metricsPort()
+              + " is taken; serving /metrics on a free port instead ("
+              + e.getMessage()
+              + ")");
+      return HttpEndpoints.start(0, registry, operator::healthy);
+    }
+  }
+
+  static Duration perImage(String gpuType) {
+    GpuType gpu = GpuType.parse(gpuType.isEmpty() ? "rtx-4090" : gpuType);
+    return Duration.ofNanos((long) (gpu.secondsPerImage() * 1e9 / TIME_SCALE));
+  }
+
+  /**
+   * The sandbox's copy of a FluxDeployment: pointed at the local ports and BFL stand-in, polled
+   * every second and scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods} queue
+   * where it had a queue outside the pods (no Redis or Prometheus runs here). Each change is noted.
+   */
+  static FluxDeployment adapt(FluxDeployment fd, int port, String bflUrl, List<String> notes) {
+    String name = fd.getMetadata().getName();
+    var spec = fd.getSpec();
+    if (spec.getServer() != null) {
+      spec.getServer().setPort(port);
+    }
+    if (spec.getLicense() != null) {
+      spec.getLicense().setUsageEndpoint(bflUrl);
+      if (spec.getLicense().getMetric() != null) {
+        spec.getLicense().getMetric().setPort(port);
+      }
+    }
+    AutoscalingSpec autoscaling = spec.getAutoscaling();
+    if (autoscaling != null) {
+      QueueSpec queue = autoscaling.getQueue();
+      if (queue == null) {
+        queue = new QueueSpec();
+        autoscaling.setQueue(queue);
+      }
+      String source = queue.getSource() == null ? "pods" : queue.getSource();
+      if (!source.equals("pods")) {
+        notes.add(
+            name
+                + ": its "
+                + source
+                + " queue does not exist here, so the sandbox's copy reads the pods' flux_queue_depth"
+                + " instead, with minReplicas "
+                + Math.max(1, autoscaling.getMinReplicas()));
+        queue.setSource("pods");
+        queue.setRedis(null);
+        queue.setPrometheus(null);
+        queue.setComfyui(null);
+        autoscaling.setMinReplicas(Math.max(1, autoscaling.getMinReplicas()));
+      }
+      PodsQueueSpec pods = queue.getPods() == null ? new PodsQueueSpec() : queue.getPods();
+      pods.setPort(port);
+      if (pods.getPath() == null) {
+        pods.setPath("/metrics");
+      }
+      if (pods.getMetric() == null) {
+        pods.setMetric("flux_queue_depth");
+      }
+      queue.setPods(pods);
+      autoscaling.setPollIntervalSeconds(1);
+      if (autoscaling.getMaxReplicas() > MAX_REPLICAS) {
+        autoscaling.setMaxReplicas(MAX_REPLICAS);
+        autoscaling.setMinReplicas(Math.min(autoscaling.getMinReplicas(), MAX_REPLICAS));
+      }
+      if (autoscaling.getScaleDownStabilizationSeconds() > SCALE_DOWN_SECONDS) {
+        autoscaling.setScaleDownStabilizationSeconds(SCALE_DOWN_SECONDS);
+      }
+      notes.add(
+          name
+              + ": polled every 1 s, scale-down window "
+              + autoscaling.getScaleDownStabilizationSeconds()
+              + " s, at most "
+              + autoscaling.getMaxReplicas()
+              + " replicas (each pod runs a real sidecar JVM)");
+    }
+    return fd;
+  }
+
+  private static List<LoadGenerator.Load> loads(List<FluxDeployment> deployments) {
+    List<LoadGenerator.Load> loads = new ArrayList<>();
+    for (FluxDeployment fd : deployments) {
+      double perPod = 1e9 / perImage(fd.getSpec().getGpu().getType()).toNanos();
+      double quiet;
+      double burst;
+      if (fd.getSpec().getAutoscaling() != null) {
+        // A quarter of one pod in the quiet, two and a half pods' worth in the burst.
+        quiet = Math.min(4, 0.25 * perPod);
+        burst = Math.min(20, 2.5 * perPod);
+      } else {
+        int replicas = fd.getSpec().getReplicas() == null ? 1 : fd.getSpec().getReplicas();
+        quiet = Math.min(6, 0.4 * perPod * replicas);
+        burst = quiet;
+      }
+      loads.add(
+          new LoadGenerator.Load(
+              SimulatedCluster.NAMESPACE, fd.getMetadata().getName(), quiet, burst));
+    }
+    return loads;
+  }
+
+  private static String licenceKey(List<Secret> secrets) {
+    for (Secret secret : secrets) {
+      if (secret.getStringData() != null && secret.getStringData().containsKey("api-key")) {
+        return secret.getStringData().get("api-key");
+      }
+      if (secret.getData() != null && secret.getData().containsKey("api-key")) {
+        return new String(
+            Base64.getDecoder().decode(secret.getData().get("api-key")), StandardCharsets.UTF_8);
+      }
+    }
+    return "sandbox-key";
+  }
+
+  /** The given port when nothing on this machine holds it, else a free one. */
+  static int freePort(int preferred) throws IOException {
+    try (ServerSocket socket = new ServerSocket()) {
+      // Connections of an earlier run left in TIME_WAIT do not make the port taken.
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), preferred));
+      return preferred;
+    } catch (IOException e) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        return socket.getLocalPort();
+      }
+    }
+  }
+
+  private void header(
+      SimulatedCluster cluster,
+      HttpEndpoints http,
+      BflUsageStandIn bfl,
+      int serverPort,
+      int sidecarPort,
+      List<String> notes,
+      Duration burstStart,
+      Duration burstEnd) {
+    out.println("FluxOps sandbox: the real operator, autoscaler and metering sidecar against a");
+    out.println("SIMULATED cluster. Simulated here: the API server (Fabric8 mock, CRUD mode),");
+    out.println("GPU nodes, scheduler and kubelet, inference servers, clients, BFL's usage API.");
+    out.printf(Locale.ROOT, "  API server        %s (simulated)%n", cluster.url());
+    for (SimulatedCluster.NodePool pool : SimulatedCluster.POOLS) {
+      out.printf(
+          Locale.ROOT,
+          "  GPU nodes         %d x %s%s with %d nvidia.com/gpu each (simulated)%n",
+          pool.nodes(),
+          pool.prefix(),
+          "N",
+          pool.gpusPerNode());
+    }
+    out.printf(
+        Locale.ROOT, "  operator metrics  http://127.0.0.1:%d/metrics   /healthz%n", http.port());
+    out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", bfl.baseUrl());
+    out.printf(
+        Locale.ROOT,
+        "  pods              127.0.0.N: inference server :%d (simulated), metering sidecar :%d"
+            + " (real, a child JVM)%n",
+        serverPort,
+        sidecarPort);
+    out.printf(
+        Locale.ROOT,
+        "  time              %dx faster than life: RTX 4090 %.1f s -> %d ms per image, pod start"
+            + " 60 s -> %d ms (simulated)%n",
+        TIME_SCALE,
+        GpuType.RTX_4090.secondsPerImage(),
+        perImage("rtx-4090").toMillis(),
+        60_000 / TIME_SCALE);
+    out.printf(
+        Locale.ROOT,
+        "  load              burst from %d s to %d s%s, quiet otherwise (simulated clients)%n",
+        burstStart.toSeconds(),
+        burstEnd.toSeconds(),
+        options.duration().isPresent() ? "" : ", every 2 minutes");
+    for (String note : notes) {
+      out.println("  adapted           " + note);
+    }
+    out.println(
+        "Ctrl-C stops everything"
+            + (options.duration().isPresent()
+                ? "; stops by itself after " + options.duration().get().toSeconds() + " s"
+                : "")
+            + ".\n");
+  }
+
+  private void summary(SandboxReport report) {
+    out.println();
+    out.println("Summary (simulated cluster):");
+    for (String name : report.firstDesired().keySet()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-20s ready: %-3s desired replicas first %d, peak %d, last %d%s%n",
+          name,
+          report.becameReady().contains(name) ? "yes" : "no",
+          report.firstDesired().get(name),
+          report.peakDesired().get(name),
+          report.lastDesired().get(name),
+          report.autoscaled().contains(name) ? " (autoscaled)" : "");
+    }
+    for (var entry : report.generatedByModel().entrySet()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-20s images generated %d, reported to the licence endpoint %s%n",
+          entry.getKey(),
+          entry.getValue(),
+          entry.getKey().equals("flux-1-schnell")
+              ? "- (Apache-2.0, not metered)"
+              : String.valueOf(report.reportedByModel().getOrDefault(entry.getKey(), 0L)));
+    }
+    out.println(
+        report.everyImageReportedOnce()
+            ? "  every metered image was reported to the (stand-in) licence endpoint exactly once"
+            : "  MISMATCH: images generated and images reported differ (see above)");
+  }
+
+  /** The FluxDeployments and Secrets of the given files, or of {@code examples/}. */
+  record Manifests(List<FluxDeployment> fluxDeployments, List<Secret> secrets) {
+
+    static Manifests read(List<Path> files, KubernetesClient client) throws IOException {
+      List<Path> paths = files.isEmpty() ? examples() : files;
+      List<FluxDeployment> fds = new ArrayList<>();
+      List<Secret> secrets = new ArrayList<>();
+      KubernetesSerialization serialization = client.getKubernetesSerialization();
+      for (Path path : paths) {
+        for (String document : Files.readString(path).split("(?m)^---\\s*$")) {
+          if (document.isBlank() || !document.contains("kind:")) {
+            continue;
+          }
+          HasMetadata object = serialization.unmarshal(document, HasMetadata.class);
+          if (object.getKind().equals("FluxDeployment")) {
+            fds.add(serialization.unmarshal(document, FluxDeployment.class));
+          } else if (object.getKind().equals("Secret")) {
+            secrets.add(serialization.unmarshal(document, Secret.class));
+          }
+        }
+      }
+      if (fds.isEmpty()) {
+        throw new IOException("no FluxDeployment in " + paths);
+      }
+      return new Manifests(fds, secrets);
+    }
+
+    private static List<Path> examples() throws IOException {
+      Path dir = Path.of("examples");
+      if (!Files.isDirectory(dir)) {
+        throw new IOException(
+            "no examples/ directory here: run from the repository's root, or name the files");
+      }
+      try (Stream<Path> list = Files.list(dir)) {
+        return list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      }
+    }
+  }
+
+  /** Watches the FluxDeployments once a second: prints the table, records the report. */
+  static final class Monitor implements AutoCloseable {
+    private final KubernetesClient client;
+    private final SimulatedKubelet kubelet;
+    private final BflUsageStandIn bfl;
+    private final LoadGenerator load;
+    private final List<FluxDeployment> deployments;
+    private final PrintStream out;
+    private final boolean live;
+    private final java.util.concurrent.ScheduledExecutorService loop =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Threads.daemon("sandbox-table"));
+    private final Set<String> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> first = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> peak = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> last = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Double> gpuSeconds = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long started = System.nanoTime();
+    private volatile boolean frozen;
+    private long lastTick = System.nanoTime();
+
+    Monitor(
+        KubernetesClient client,
+        SimulatedKubelet kubelet,
+        BflUsageStandIn bfl,
+        LoadGenerator load,
+        List<FluxDeployment> deployments,
+        PrintStream out,
+        boolean live) {
+      this.client = client;
+      this.kubelet = kubelet;
+      this.bfl = bfl;
+      this.load = load;
+      this.deployments = deployments;
+      this.out = out;
+      this.live = live;
+    }
+
+    void start() {
+      loop.scheduleAtFixedRate(this::safeRefresh, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void safeRefresh() {
+      try {
+        refresh();
+      } catch (RuntimeException e) {
+        // the next second tries again
+      }
+    }
+
+    synchronized void refresh() {
+      long now = System.nanoTime();
+      double elapsed = (now - lastTick) / 1e9;
+      lastTick = now;
+      StringBuilder table = new StringBuilder();
+      if (live) {
+        table.append("\033[H\033[2J");
+      }
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "t=%3ds  load: %-5s   (SIMULATED cluster; GPU time x%d)%n",
+              (now - started) / 1_000_000_000L,
+              load.phase(),
+              TIME_SCALE));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%-18s %-18s %-9s %-6s %-7s %-5s %-7s %-9s %-10s %s%n",
+              "NAME",
+              "MODEL",
+              "GPU",
+              "READY",
+              "DESIRED",
+              "QUEUE",
+              "IMAGES",
+              "REPORTED",
+              "$/IMAGE*",
+              "API $/IMAGE"));
+      for (FluxDeployment declared : deployments) {
+        String name = declared.getMetadata().getName();
+        FluxDeployment fd =
+            client
+                .resources(FluxDeployment.class)
+                .inNamespace(SimulatedCluster.NAMESPACE)
+                .withName(name)
+                .get();
+        var status = fd == null ? null : fd.getStatus();
+        String model = declared.getSpec().getModel();
+        String gpu = declared.getSpec().getGpu().getType();
+        int gpus = Math.max(1, declared.getSpec().getGpu().getCount());
+        gpuSeconds.merge(
+            name,
+            kubelet.placed(SimulatedCluster.NAMESPACE, name) * gpus * elapsed * TIME_SCALE,
+            Double::sum);
+        if (status != null) {
+          Condition condition =
+              Conditions.find(status.getConditions(), ConditionType.READY).orElse(null);
+          if (condition != null && "True".equals(condition.getStatus()) && !frozen) {
+            ready.add(name);
+          }
+          Integer desired = status.getDesiredReplicas();
+          if (desired != null && !frozen) {
+            first.putIfAbsent(name, desired);
+            peak.merge(name, desired, Math::max);
+            last.put(name, desired);
+          }
+        }
+        long images = kubelet.generated(SimulatedCluster.NAMESPACE, name);
+        double price = gpuPrice(declared);
+        double perImage = images == 0 ? Double.NaN : gpuSeconds.get(name) / 3600 * price / images;
+        table.append(
+            String.format(
+                Locale.ROOT,
+                "%-18s %-18s %-9s %-6s %-7s %-5s %-7d %-9s %-10s $%.2f%n",
+                name,
+                model,
+                gpu,
+                status == null || status.getReady() == null ? "-" : status.getReady(),
+                status == null || status.getDesiredReplicas() == null
+                    ? "-"
+                    : status.getDesiredReplicas(),
+                status == null || status.getQueueDepth() == null ? "" : status.getQueueDepth(),
+                images,
+                model.equals("flux-1-schnell") ? "n/a" : String.valueOf(bfl.reported(model)),
+                Double.isNaN(perImage) ? "-" : String.format(Locale.ROOT, "$%.4f", perImage),
+                apiPrice(declared)));
+      }
+      table.append(
+          "* simulated GPU-hours held at the GPU's hourly price, per image made; REPORTED is what"
+              + " the stand-in licence endpoint received\n");
+      out.print(table);
+      out.flush();
+    }
+
+    private static double gpuPrice(FluxDeployment fd) {
+      if (fd.getSpec().getCost() != null && fd.getSpec().getCost().getGpuHourlyPriceUsd() != null) {
+        return fd.getSpec().getCost().getGpuHourlyPriceUsd();
+      }
+      return Double.parseDouble(
+          "blackwell".equals(fd.getSpec().getGpu().getType())
+              ? OperatorOptions.GPU_PRICE_BLACKWELL.defaultValue()
+              : OperatorOptions.GPU_PRICE_RTX_4090.defaultValue());
+    }
+
+    private static double apiPrice(FluxDeployment fd) {
+      if (fd.getSpec().getCost() != null
+          && fd.getSpec().getCost().getApiPricePerImageUsd() != null) {
+        return fd.getSpec().getCost().getApiPricePerImageUsd();
+      }
+      return Double.parseDouble(OperatorOptions.API_PRICE_PER_IMAGE.defaultValue());
+    }
+
+    /** Stops recording replicas: what follows is the shutdown, not the autoscaler's work. */
+    void freeze() {
+      frozen = true;
+    }
+
+    /** Waits until every autoscaled FluxDeployment wants fewer replicas than at its peak. */
+    void awaitScaledDown(Duration timeout, CountDownLatch stop) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && stop.getCount() > 0) {
+        boolean down = true;
+        for (FluxDeployment fd : deployments) {
+          String name = fd.getMetadata().getName();
+          if (fd.getSpec().getAutoscaling() != null && peak.getOrDefault(name, 0) > 1) {
+            down &= last.getOrDefault(name, 0) < peak.get(name);
+          }
+        }
+        if (down) {
+          return;
+        }
+        stop.await(500, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void awaitQueuesEmpty(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        boolean empty = true;
+        for (FluxDeployment fd : deployments) {
+          for (InferenceStandIn server :
+              kubelet.endpoints(SimulatedCluster.NAMESPACE, fd.getMetadata().getName())) {
+            empty &= server.queueDepth() == 0;
+          }
+        }
+        if (empty) {
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
+
+    SandboxReport report() {
+      Map<String, Long> generated = new TreeMap<>();
+      Map<String, Integer> firsts = new LinkedHashMap<>();
+      Map<String, Integer> peaks = new LinkedHashMap<>();
+      Map<String, Integer> lasts = new LinkedHashMap<>();
+      Set<String> autoscaled = new LinkedHashSet<>();
+      for (FluxDeployment fd : deployments) {
+        String name = fd.getMetadata().getName();
+        generated.merge(
+            fd.getSpec().getModel(),
+            kubelet.generated(SimulatedCluster.NAMESPACE, name),
+            Long::sum);
+        firsts.put(name, first.getOrDefault(name, 0));
+        peaks.put(name, peak.getOrDefault(name, 0));
+        lasts.put(name, last.getOrDefault(name, 0));
+        if (fd.getSpec().getAutoscaling() != null) {
+          autoscaled.add(name);
+        }
+      }
+      return new SandboxReport(
+          Set.copyOf(ready),
+          firsts,
+          peaks,
+          lasts,
+          generated,
+          new HashMap<>(bfl.reportedBySlug()),
+          autoscaled);
+    }
+
+    @Override
+    public void close() {
+      loop.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.fluxops.tools.sandbox;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a sandbox run showed.
+ *
+ * @param becameReady FluxDeployments whose Ready condition was True at some point
+ * @param firstDesired per FluxDeployment, the first desired replicas the operator reported
+ * @param peakDesired per FluxDeployment, the most desired replicas the operator reported
+ * @param lastDesired per FluxDeployment, the last desired replicas the operator reported
+ * @param generatedByModel images the stand-in servers made, per licence slug
+ * @param reportedByModel images BFL's stand-in endpoint received, per licence slug
+ * @param autoscaled the FluxDeployments with autoscaling
+ */
+public record SandboxReport(
+    Set<String> becameReady,
+    Map<String, Integer> firstDesired,
+    Map<String, Integer> peakDesired,
+    Map<String, Integer> lastDesired,
+    Map<String, Long> generatedByModel,
+    Map<String, Long> reportedByModel,
+    Set<String> autoscaled) {
+
+  /** Whether every metered image was reported exactly once. */
+  public boolean everyImageReportedOnce() {
+    for (var entry : generatedByModel.entrySet()) {
+      if (entry.getKey().equals("flux-1-schnell")) {
+        continue;
+      }
+      if (!entry.getValue().equals(reportedByModel.getOrDefault(entry.getKey(), 0L))) {
+        return false;
+      }
+    }
+    return reportedByModel.keySet().stream()
+        .allMatch(
+            slug -> generatedByModel.getOrDefault(slug, 0L).equals(reportedByModel.get(slug)));
+  }
+}

@@ -1,0 +1,169 @@
+package io.fluxops.tools.sandbox;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fluxops.operator.gpu.GpuLabels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SIMULATED: an in-process Kubernetes API server (the Fabric8 mock server in CRUD mode) with the
+ * FluxDeployment CRD installed and GPU nodes registered as NVIDIA's device plugin and GPU feature
+ * discovery would register them. It has no scheduler or kubelet: {@link SimulatedKubelet} plays
+ * them.
+ */
+final class SimulatedCluster implements AutoCloseable {
+
+  static final String NAMESPACE = "flux";
+  private static final String CRD = "/META-INF/fabric8/fluxdeployments.fluxops.io-v1.yml";
+
+  /** A simulated GPU node pool: how many nodes, their GPUs and their GFD labels. */
+  record NodePool(String prefix, int nodes, int gpusPerNode, Map<String, String> labels) {}
+
+  /** Both GPU types FluxOps knows, as GPU feature discovery labels them. */
+  static final List<NodePool> POOLS =
+      List.of(
+          new NodePool(
+              "sim-rtx4090-",
+              5,
+              2,
+              Map.of(
+                  GpuLabels.PRODUCT,
+                  "NVIDIA-GeForce-RTX-4090",
+                  GpuLabels.FAMILY,
+                  "ada-lovelace",
+                  GpuLabels.COMPUTE_MAJOR,
+                  "8",
+                  "nvidia.com/gpu.memory",
+                  "24564",
+                  "nvidia.com/gpu.count",
+                  "2",
+                  "nvidia.com/gpu.present",
+                  "true")),
+          new NodePool(
+              "sim-rtx5090-",
+              2,
+              2,
+              Map.of(
+                  GpuLabels.PRODUCT,
+                  "NVIDIA-GeForce-RTX-5090",
+                  GpuLabels.FAMILY,
+                  "blackwell",
+                  GpuLabels.COMPUTE_MAJOR,
+                  "12",
+                  "nvidia.com/gpu.memory",
+                  "32607",
+                  "nvidia.com/gpu.count",
+                  "2",
+                  "nvidia.com/gpu.present",
+                  "true")));
+
+  /** Held so the setting sticks (JUL keeps loggers weakly): the mock server logs every request. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  SimulatedCluster() throws IOException {
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    client = server.createClient();
+    try (InputStream crd = SimulatedCluster.class.getResourceAsStream(CRD)) {
+      if (crd == null) {
+        throw new IOException("the FluxDeployment CRD " + CRD + " is not on the classpath");
+      }
+      CustomResourceDefinition definition =
+          client.apiextensions().v1().customResourceDefinitions().load(crd).item();
+      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+    }
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .create();
+    for (NodePool pool : POOLS) {
+      for (int i = 1; i <= pool.nodes(); i++) {
+        client.nodes().resource(node(pool, pool.prefix() + i)).create();
+      }
+    }
+  }
+
+  static Node node(NodePool pool, String name) {
+    Map<String, Quantity> resources =
+        Map.of(
+            GpuLabels.GPU_RESOURCE,
+            new Quantity(String.valueOf(pool.gpusPerNode())),
+            "cpu",
+            new Quantity("32"),
+            "memory",
+            new Quantity("256Gi"));
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withLabels(pool.labels())
+        .addToAnnotations("fluxops.io/simulated", "true")
+        .endMetadata()
+        .withNewSpec()
+        .addNewTaint()
+        .withKey(GpuLabels.GPU_TAINT_KEY)
+        .withValue("present")
+        .withEffect("NoSchedule")
+        .endTaint()
+        .endSpec()
+        .withNewStatus()
+        .withCapacity(resources)
+        .withAllocatable(resources)
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .endCondition()
+        .endStatus()
+        .build();
+  }
+
+  /** Creates an object in the sandbox's namespace. */
+  <T extends HasMetadata> T create(T object) {
+    object.getMetadata().setNamespace(NAMESPACE);
+    return client.resource(object).create();
+  }
+
+  Secret secret(String name) {
+    return client.secrets().inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** The API server's URL, for {@code kubectl --server}. */
+  String url() {
+    return client.getConfiguration().getMasterUrl();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,630 @@
+package io.fluxops.tools.sandbox;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIMULATED: plays the scheduler, the kubelet and the Deployment controller, which the mock API
+ * server does not have. It keeps each FluxOps Deployment's pods at its {@code replicas}, places
+ * them on GPU nodes with free {@code nvidia.com/gpu} that match the pods' node affinity and
+ * tolerate the nodes' taints, and runs each placed pod on its own loopback address (127.0.0.N): the
+ * real metering sidecar first, then a stand-in inference server. A pod turns Ready after a
+ * simulated start time.
+ */
+final class SimulatedKubelet implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
+  private static final String GPU = "nvidia.com/gpu";
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  /** How a pod's processes are started: the sandbox's settings. */
+  record PodRuntime(
+      Path meteringJar,
+      int serverPort,
+      int sidecarPort,
+      String usageEndpoint,
+      String licenceKeyFile,
+      Path workDir,
+      Duration startTime,
+      Function<String, Duration> perImageByGpuType) {}
+
+  private final KubernetesClient client;
+  private final PodRuntime runtime;
+  private final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
+  private final List<SimulatedPod> finished = new CopyOnWriteArrayList<>();
+  private final Map<String, String> gpuTypeByDeployment = new ConcurrentHashMap<>();
+  private final LoopbackAddresses addresses = new LoopbackAddresses();
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-kubelet"));
+  private final ExecutorService containers =
+      Executors.newCachedThreadPool(Threads.daemon("sandbox-containers"));
+  private int podCounter;
+
+  SimulatedKubelet(KubernetesClient client, PodRuntime runtime) {
+    this.client = client;
+    this.runtime = runtime;
+  }
+
+  void start() {
+    loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.debug("kubelet tick failed; retrying", e);
+    }
+  }
+
+  private void tick() {
+    List<Node> nodes = client.nodes().list().getItems();
+    for (Deployment deployment :
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel(MANAGED_BY, "fluxops")
+            .list()
+            .getItems()) {
+      reconcile(deployment, nodes);
+    }
+  }
+
+  private void reconcile(Deployment deployment, List<Node> nodes) {
+    String namespace = deployment.getMetadata().getNamespace();
+    String name = deployment.getMetadata().getName();
+    int want = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    List<SimulatedPod> mine = podsOf(namespace, name);
+    while (mine.size() < want) {
+      mine.add(create(deployment));
+    }
+    if (mine.size() > want) {
+      mine.sort(VICTIM_ORDER);
+      for (SimulatedPod victim : mine.subList(0, mine.size() - want)) {
+        terminate(victim);
+      }
+      mine = podsOf(namespace, name);
+    }
+    for (SimulatedPod pod : mine) {
+      if (pod.phase() == SimulatedPod.Phase.UNSCHEDULABLE) {
+        schedule(pod, deployment.getSpec().getTemplate().getSpec(), nodes);
+      } else if (pod.phase() == SimulatedPod.Phase.STARTING
+          && pod.server != null
+          && System.nanoTime() - pod.scheduledNanos >= runtime.startTime().toNanos()) {
+        pod.phase.set(SimulatedPod.Phase.READY);
+        writePodStatus(pod, deployment);
+      }
+    }
+    writeDeploymentStatus(deployment, mine);
+  }
+
+  /** Scale-down removes pods that do no work first, then the youngest. */
+  private static final Comparator<SimulatedPod> VICTIM_ORDER =
+      Comparator.comparing((SimulatedPod p) -> p.phase() == SimulatedPod.Phase.READY)
+          .thenComparing(p -> -p.createdNanos);
+
+  private List<SimulatedPod> podsOf(String namespace, String deployment) {
+    List<SimulatedPod> list = new ArrayList<>();
+    for (SimulatedPod pod : pods.values()) {
+      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
+        list.add(pod);
+      }
+    }
+    return list;
+  }
+
+  private SimulatedPod create(Deployment deployment) {
+    String namespace = deployment.getMetadata().getNamespace();
+    String name = deployment.getMetadata().getName();
+    Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    gpuTypeByDeployment.put(namespace + "/" + name, labels.getOrDefault("fluxops.io/gpu", ""));
+    SimulatedPod pod =
+        new SimulatedPod(
+            namespace,
+            name + "-sim" + (++podCounter),
+            name,
+            labels.getOrDefault("fluxops.io/model", ""),
+            gpusOf(deployment.getSpec().getTemplate().getSpec()));
+    client
+        .pods()
+        .inNamespace(namespace)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(pod.name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(Map.of("fluxops.io/simulated", "true"))
+                .endMetadata()
+                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withStatus(new PodStatusBuilder().withPhase("Pending").build())
+                .build())
+        .create();
+    pods.put(key(pod), pod);
+    return pod;
+  }
+
+  private void schedule(SimulatedPod pod, PodSpec spec, List<Node> nodes) {
+    Map<String, Integer> used = new HashMap<>();
+    for (SimulatedPod other : pods.values()) {
+      if (other.node != null) {
+        used.merge(other.node, other.gpus, Integer::sum);
+      }
+    }
+    int matching = 0;
+    for (Node node : nodes) {
+      if (!matchesAffinity(spec, node) || !toleratesTaints(spec, node)) {
+        continue;
+      }
+      matching++;
+      int free = capacity(node) - used.getOrDefault(node.getMetadata().getName(), 0);
+      if (free >= pod.gpus) {
+        bind(pod, node.getMetadata().getName());
+        return;
+      }
+    }
+    String message =
+        String.format(
+            "0/%d nodes are available: %s",
+            nodes.size(),
+            matching == 0
+                ? nodes.size() + " node(s) didn't match Pod's node affinity/selector."
+                : matching
+                    + " Insufficient nvidia.com/gpu, "
+                    + (nodes.size() - matching)
+                    + " node(s) didn't match Pod's node affinity/selector.");
+    if (!message.equals(pod.message)) {
+      pod.message = message;
+      patchStatus(
+          pod,
+          new PodStatusBuilder()
+              .withPhase("Pending")
+              .addNewCondition()
+              .withType("PodScheduled")
+              .withStatus("False")
+              .withReason("Unschedulable")
+              .withMessage(message)
+              .endCondition()
+              .build());
+    }
+  }
+
+  private void bind(SimulatedPod pod, String node) {
+    pod.node = node;
+    pod.ip = addresses.take();
+    pod.scheduledNanos = System.nanoTime();
+    pod.phase.set(SimulatedPod.Phase.STARTING);
+    patchStatus(
+        pod,
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .withPodIP(pod.ip)
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("True")
+            .endCondition()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("False")
+            .endCondition()
+            .withInitContainerStatuses(waiting("metering"))
+            .withContainerStatuses(waiting("inference"))
+            .build());
+    containers.execute(() -> startContainers(pod));
+  }
+
+  private void startContainers(SimulatedPod pod) {
+    try {
+      boolean metered = !pod.model.equals("flux-1-schnell");
+      Optional<URI> usageUrl = Optional.empty();
+      if (metered) {
+        Path dir = runtime.workDir().resolve(pod.name);
+        Map<String, String> env = new HashMap<>();
+        env.put("FLUXOPS_MODEL_SLUG", pod.model);
+        env.put("FLUXOPS_USAGE_ENDPOINT", runtime.usageEndpoint());
+        env.put("FLUXOPS_KEY_FILE", runtime.licenceKeyFile());
+        env.put("FLUXOPS_JOURNAL_DIR", dir.resolve("journal").toString());
+        env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "1");
+        env.put("FLUXOPS_NAMESPACE", pod.namespace);
+        env.put("FLUXOPS_INSTANCE", pod.deployment);
+        env.put(
+            "FLUXOPS_GPU",
+            gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), ""));
+        if (countsByMetric(pod)) {
+          env.put("FLUXOPS_COUNTING", "metric");
+          env.put(
+              "FLUXOPS_METRIC_URL", "http://" + pod.ip + ":" + runtime.serverPort() + "/metrics");
+          env.put("FLUXOPS_METRIC_NAME", "flux_images_generated_total");
+        } else {
+          env.put("FLUXOPS_COUNTING", "relay");
+          usageUrl =
+              Optional.of(
+                  URI.create(
+                      "http://"
+                          + pod.ip
+                          + ":"
+                          + runtime.sidecarPort()
+                          + "/v1/licenses/models/"
+                          + pod.model
+                          + "/usage"));
+        }
+        java.nio.file.Files.createDirectories(dir.resolve("journal"));
+        pod.sidecar =
+            MeteringSidecarProcess.start(
+                runtime.meteringJar(),
+                pod.ip,
+                runtime.sidecarPort(),
+                env,
+                dir.resolve("metering.log"));
+        if (!pod.sidecar.awaitReady(Duration.ofSeconds(90))) {
+          throw new IllegalStateException(
+              "metering sidecar of " + pod.name + " did not get ready; see " + dir);
+        }
+      }
+      String gpuType = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
+      pod.server =
+          new InferenceStandIn(
+              pod.ip, runtime.serverPort(), runtime.perImageByGpuType().apply(gpuType), usageUrl);
+      if (pod.phase() == SimulatedPod.Phase.TERMINATING) {
+        // Deleted while starting: terminate() ran stop() before the containers existed.
+        pod.stop();
+      }
+    } catch (Exception e) {
+      if (pod.phase() != SimulatedPod.Phase.TERMINATING) {
+        LOG.warn("pod {} failed to start: {}", pod.name, e.toString());
+        pod.phase.set(SimulatedPod.Phase.FAILED);
+      }
+    }
+  }
+
+  private final Map<String, Boolean> metricCounting = new ConcurrentHashMap<>();
+
+  /** Marks a Deployment's pods as counting by the server's metric ({@code license.counting}). */
+  void countByMetric(String namespace, String deployment) {
+    metricCounting.put(key(namespace, deployment), true);
+  }
+
+  private boolean countsByMetric(SimulatedPod pod) {
+    return metricCounting.getOrDefault(key(pod.namespace, pod.deployment), false);
+  }
+
+  private void terminate(SimulatedPod pod) {
+    pods.remove(key(pod));
+    finished.add(pod);
+    try {
+      client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
+    } catch (KubernetesClientException e) {
+      LOG.debug("could not delete pod {}", pod.name, e);
+    }
+    String ip = pod.ip;
+    containers.execute(
+        () -> {
+          pod.stop();
+          if (ip != null) {
+            addresses.release(ip);
+          }
+        });
+  }
+
+  private void writePodStatus(SimulatedPod pod, Deployment deployment) {
+    boolean metered = !pod.model.equals("flux-1-schnell");
+    PodStatusBuilder status =
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withPodIP(pod.ip)
+            .withStartTime(Instant.now().toString())
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("True")
+            .endCondition()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .withContainerStatuses(running("inference"));
+    if (metered) {
+      status.withInitContainerStatuses(running("metering"));
+    }
+    patchStatus(pod, status.build());
+  }
+
+  private void patchStatus(SimulatedPod pod, PodStatus status) {
+    try {
+      Pod current = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
+      if (current == null) {
+        return;
+      }
+      current.setStatus(status);
+      if (pod.node != null) {
+        current.getSpec().setNodeName(pod.node);
+        client.pods().inNamespace(pod.namespace).resource(current).update();
+        current = client.pods().inNamespace(pod.namespace).withName(pod.name).get();
+        current.setStatus(status);
+      }
+      client.pods().inNamespace(pod.namespace).resource(current).updateStatus();
+    } catch (KubernetesClientException e) {
+      LOG.debug("pod status of {} not written; next tick", pod.name, e);
+    }
+  }
+
+  private void writeDeploymentStatus(Deployment deployment, List<SimulatedPod> mine) {
+    int ready = (int) mine.stream().filter(p -> p.phase() == SimulatedPod.Phase.READY).count();
+    long generation =
+        deployment.getMetadata().getGeneration() == null
+            ? 1
+            : deployment.getMetadata().getGeneration();
+    DeploymentStatus status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(generation)
+            .withReplicas(mine.size())
+            .withUpdatedReplicas(mine.size())
+            .withReadyReplicas(ready)
+            .withAvailableReplicas(ready)
+            .withUnavailableReplicas(mine.size() - ready == 0 ? null : mine.size() - ready)
+            .build();
+    if (Objects.equals(status, deployment.getStatus())) {
+      return;
+    }
+    deployment.setStatus(status);
+    try {
+      client
+          .apps()
+          .deployments()
+          .inNamespace(deployment.getMetadata().getNamespace())
+          .resource(deployment)
+          .updateStatus();
+    } catch (KubernetesClientException e) {
+      LOG.debug("deployment status not written; next tick", e);
+    }
+  }
+
+  /** Ready stand-in servers of a Deployment, for the load generator (a Service's endpoints). */
+  List<InferenceStandIn> endpoints(String namespace, String deployment) {
+    List<InferenceStandIn> list = new ArrayList<>();
+    for (SimulatedPod pod : podsOf(namespace, deployment)) {
+      pod.servingServer().ifPresent(list::add);
+    }
+    return list;
+  }
+
+  /** One line per pod: name, phase, node, address, scheduler message. */
+  List<String> describePods() {
+    List<String> lines = new ArrayList<>();
+    for (SimulatedPod pod : pods.values()) {
+      lines.add(
+          String.format(
+              "%s %s node=%s ip=%s %s", pod.name, pod.phase(), pod.node, pod.ip, pod.message));
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  /** Images generated by a Deployment's pods, those already gone included. */
+  long generated(String namespace, String deployment) {
+    long total = 0;
+    for (SimulatedPod pod : pods.values()) {
+      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
+        total += pod.generated();
+      }
+    }
+    for (SimulatedPod pod : finished) {
+      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
+        total += pod.generated();
+      }
+    }
+    return total;
+  }
+
+  /** Pods of a Deployment that hold a GPU (placed, whether starting or ready). */
+  int placed(String namespace, String deployment) {
+    return (int)
+        podsOf(namespace, deployment).stream()
+            .filter(
+                p ->
+                    p.phase() == SimulatedPod.Phase.STARTING
+                        || p.phase() == SimulatedPod.Phase.READY)
+            .count();
+  }
+
+  /** Stops the loop, then every pod as on node shutdown: work finished, sidecars flushed. */
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<SimulatedPod> all = new ArrayList<>(pods.values());
+    pods.clear();
+    finished.addAll(all);
+    List<java.util.concurrent.Future<?>> stops = new ArrayList<>();
+    for (SimulatedPod pod : all) {
+      stops.add(containers.submit(pod::stop));
+    }
+    for (var stop : stops) {
+      try {
+        stop.get(90, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("a pod did not stop cleanly: {}", e.toString());
+      }
+    }
+    containers.shutdown();
+    try {
+      containers.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    containers.shutdownNow();
+  }
+
+  private static int gpusOf(PodSpec spec) {
+    for (Container container : spec.getContainers()) {
+      if (container.getResources() != null && container.getResources().getLimits() != null) {
+        Quantity gpus = container.getResources().getLimits().get(GPU);
+        if (gpus != null) {
+          return Integer.parseInt(gpus.getAmount());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static int capacity(Node node) {
+    Quantity gpus =
+        node.getStatus() == null || node.getStatus().getAllocatable() == null
+            ? null
+            : node.getStatus().getAllocatable().get(GPU);
+    return gpus == null ? 0 : Integer.parseInt(gpus.getAmount());
+  }
+
+  static boolean matchesAffinity(PodSpec spec, Node node) {
+    Map<String, String> labels =
+        node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    if (spec.getNodeSelector() != null) {
+      for (var entry : spec.getNodeSelector().entrySet()) {
+        if (!entry.getValue().equals(labels.get(entry.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (spec.getAffinity() == null
+        || spec.getAffinity().getNodeAffinity() == null
+        || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+            == null) {
+      return true;
+    }
+    List<NodeSelectorTerm> terms =
+        spec.getAffinity()
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
+    for (NodeSelectorTerm term : terms) {
+      if (term.getMatchExpressions().stream().allMatch(r -> matches(r, labels))) {
+        return true;
+      }
+    }
+    return terms.isEmpty();
+  }
+
+  private static boolean matches(NodeSelectorRequirement requirement, Map<String, String> labels) {
+    String value = labels.get(requirement.getKey());
+    List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+    return switch (requirement.getOperator()) {
+      case "In" -> value != null && values.contains(value);
+      case "NotIn" -> value == null || !values.contains(value);
+      case "Exists" -> value != null;
+      case "DoesNotExist" -> value == null;
+      default -> false;
+    };
+  }
+
+  static boolean toleratesTaints(PodSpec spec, Node node) {
+    if (node.getSpec() == null || node.getSpec().getTaints() == null) {
+      return true;
+    }
+    for (Taint taint : node.getSpec().getTaints()) {
+      boolean tolerated =
+          spec.getTolerations() != null
+              && spec.getTolerations().stream()
+                  .anyMatch(
+                      t ->
+                          taint.getKey().equals(t.getKey())
+                              && ("Exists".equals(t.getOperator())
+                                  || Objects.equals(taint.getValue(), t.getValue())));
+      if (!tolerated && "NoSchedule".equals(taint.getEffect())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static ContainerStatus waiting(String container) {
+    return new ContainerStatusBuilder()
+        .withName(container)
+        .withReady(false)
+        .withNewState()
+        .withNewWaiting()
+        .withReason("ContainerCreating")
+        .endWaiting()
+        .endState()
+        .build();
+  }
+
+  private static ContainerStatus running(String container) {
+    return new ContainerStatusBuilder()
+        .withName(container)
+        .withReady(true)
+        .withStarted(true)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(Instant.now().toString())
+        .endRunning()
+        .endState()
+        .build();
+  }
+
+  private static String key(SimulatedPod pod) {
+    return pod.namespace + "/" + pod.name;
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  /** Hands out 127.0.0.2 .. 127.0.0.254, one per running pod. */
+  private static final class LoopbackAddresses {
+    private final boolean[] taken = new boolean[255];
+
+    synchronized String take() {
+      for (int i = 2; i < 255; i++) {
+        if (!taken[i]) {
+          taken[i] = true;
+          return "127.0.0." + i;
+        }
+      }
+      throw new IllegalStateException("no free loopback address for another simulated pod");
+    }
+
+    synchronized void release(String ip) {
+      taken[Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1))] = false;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.fluxops.tools.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TracesTest {
+
+  @Test
+  void committedTracesAreExactlyWhatTheSeededGeneratorMakes() throws IOException {
+    for (String name : TraceGenerator.NAMES) {
+      StringWriter generated = new StringWriter();
+      TraceCsv.write(TraceGenerator.generate(name), TraceGenerator.comments(name), generated);
+      try (InputStream committed = TraceCsv.class.getResourceAsStream("/traces/" + name + ".csv")) {
+        assertThat(new String(committed.readAllBytes(), StandardCharsets.UTF_8))
+            .as("traces/%s.csv: regenerate with TraceGenerator", name)
+            .isEqualTo(generated.toString());
+      }
+    }
+  }
+
+  @Test
+  void tracesHaveTheShapesTheirNamesPromise() {
+    Trace steady = TraceCsv.load("steady");
+    assertThat(steady.images() / steady.durationSeconds()).isBetween(0.48, 0.52);
+
+    Trace idle = TraceCsv.load("spike-after-idle");
+    assertThat(idle.arrivals().get(0).atSecond()).isGreaterThanOrEqualTo(3600);
+    assertThat(
+            idle.arrivals().stream()
+                .filter(a -> a.atSecond() < 3660)
+                .mapToLong(Trace.Arrival::images)
+                .sum())
+        .isEqualTo(120);
+
+    Trace diurnal = TraceCsv.load("diurnal");
+    long night = diurnal.arrivals().stream().filter(a -> a.atSecond() < 3600).count();
+    long noon =
+        diurnal.arrivals().stream().filter(a -> Math.abs(a.atSecond() - 43200) < 1800).count();
+    assertThat(noon).isGreaterThan(10 * night);
+  }
+
+  @Test
+  void aMalformedRowIsReportedWithItsLine() {
+    String csv = "# duration_seconds=10\nat_second,images\n1.0,1\n2.0\n";
+    assertThatThrownBy(
+            () ->
+                TraceCsv.read(
+                    "bad", new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("line 4");
+    assertThatThrownBy(() -> TraceCsv.load("nope")).hasMessageContaining("choose one of steady");
+  }
+}
