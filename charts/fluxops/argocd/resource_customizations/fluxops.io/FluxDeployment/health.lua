@@ -1,7 +1,7 @@
 -- Argo CD health check for FluxOps' FluxDeployment (fluxops.io).
 --
 -- Reads what the operator writes: status.observedGeneration, status.conditions (Ready,
--- Progressing, GPUAvailable, LicenseConfigured, Metering) and spec.paused. Without a health check Argo CD
+-- Progressing, GPUAvailable, LicenseConfigured, Metering, ModelCached) and spec.paused. Without a health check Argo CD
 -- calls a FluxDeployment Healthy as soon as it exists, even while its pods wait for GPUs.
 --
 -- Lua 5.1 only: the language Argo CD runs. The README ("GitOps with Argo CD") says how to install
@@ -58,6 +58,7 @@ local progressing = condition("Progressing")
 local gpu = condition("GPUAvailable")
 local license = condition("LicenseConfigured")
 local metering = condition("Metering")
+local cache = condition("ModelCached")
 
 -- What someone has to fix comes first: a rejected spec, a missing licence Secret, a key BFL
 -- refuses or reports it rejects, a sidecar that cannot keep its journal, pods that no GPU node can
@@ -83,6 +84,16 @@ for _, problem in ipairs(problems) do
   end
 end
 
+-- The model cache: a download under way (Downloading) or a loader pod about to start (Pending)
+-- is progress; every other ModelCached=False needs a person: a licence to accept on Hugging
+-- Face, a token Secret, a repo or revision name, a bigger claim, egress to the Hub.
+if cache ~= nil and cache.status == "False" and cache.reason ~= "Downloading"
+    and cache.reason ~= "Pending" then
+  hs.status = "Degraded"
+  hs.message = describe(cache)
+  return hs
+end
+
 if is(ready, "True", nil) then
   hs.status = "Healthy"
   hs.message = describe(ready)
@@ -90,7 +101,10 @@ if is(ready, "True", nil) then
 end
 
 hs.status = "Progressing"
-if ready ~= nil then
+if is(cache, "False", nil) then
+  -- How far the weights are: what the pods wait for.
+  hs.message = describe(cache)
+elseif ready ~= nil then
   hs.message = describe(ready)
 elseif progressing ~= nil then
   hs.message = describe(progressing)
