@@ -10,13 +10,25 @@ import java.util.stream.Collectors;
  * image: it gets a metering sidecar, and the sidecar accepts only these slugs.
  */
 public enum FluxModel {
-  FLUX_1_DEV("flux-1-dev", true, 28),
-  FLUX_1_KONTEXT_DEV("flux-1-kontext-dev", true, 28),
-  FLUX_TOOLS("flux-tools", true, 28),
-  FLUX_1_KREA_DEV("flux-1-krea-dev", true, 28),
-  FLUX_2_DEV("flux-2-dev", true, 28),
+  FLUX_1_DEV("flux-1-dev", true, 28, "black-forest-labs/FLUX.1-dev", "flux1-dev.safetensors"),
+  FLUX_1_KONTEXT_DEV(
+      "flux-1-kontext-dev",
+      true,
+      28,
+      "black-forest-labs/FLUX.1-Kontext-dev",
+      "flux1-kontext-dev.safetensors"),
+  /** Four repos (Fill, Canny, Depth, Redux): a cache of it must name the one it wants. */
+  FLUX_TOOLS("flux-tools", true, 28, null, null),
+  FLUX_1_KREA_DEV(
+      "flux-1-krea-dev",
+      true,
+      28,
+      "black-forest-labs/FLUX.1-Krea-dev",
+      "flux1-krea-dev.safetensors"),
+  FLUX_2_DEV("flux-2-dev", true, 28, "black-forest-labs/FLUX.2-dev", "flux2-dev.safetensors"),
   /** Timestep-distilled: BFL's CLI samples it in 4 steps (REFERENCE.md). */
-  FLUX_1_SCHNELL("flux-1-schnell", false, 4);
+  FLUX_1_SCHNELL(
+      "flux-1-schnell", false, 4, "black-forest-labs/FLUX.1-schnell", "flux1-schnell.safetensors");
 
   /** The step count the throughput figures in {@link GpuType} were measured at. */
   public static final int REFERENCE_STEPS = 28;
@@ -24,11 +36,31 @@ public enum FluxModel {
   private final String slug;
   private final boolean metered;
   private final int steps;
+  private final String huggingFaceRepo;
+  private final String checkpoint;
 
-  FluxModel(String slug, boolean metered, int steps) {
+  FluxModel(String slug, boolean metered, int steps, String huggingFaceRepo, String checkpoint) {
     this.slug = slug;
     this.metered = metered;
     this.steps = steps;
+    this.huggingFaceRepo = huggingFaceRepo;
+    this.checkpoint = checkpoint;
+  }
+
+  /**
+   * BFL's Hugging Face repo of the model (REFERENCE.md, "Model weights"), gated behind its licence
+   * for every [dev] model; empty for flux-tools, which spans several repos.
+   */
+  public Optional<String> huggingFaceRepo() {
+    return Optional.ofNullable(huggingFaceRepo);
+  }
+
+  /**
+   * The single-file checkpoint in that repo which BFL's reference code and ComfyUI load, beside
+   * {@code ae.safetensors} (BFL's flux util.py, its configs' repo_flow and repo_ae).
+   */
+  public Optional<String> checkpoint() {
+    return Optional.ofNullable(checkpoint);
   }
 
   /** The licence slug, as written in {@code spec.model} and in BFL's usage URL. */

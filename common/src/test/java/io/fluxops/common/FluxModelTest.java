@@ -20,4 +20,17 @@ class FluxModelTest {
     assertThat(FluxModel.fromSlug("FLUX-1-DEV")).isEmpty();
     assertThat(FluxModel.fromSlug("flux-1-krea-dev")).contains(FluxModel.FLUX_1_KREA_DEV);
   }
+
+  @Test
+  void everyModelButFluxToolsHasOneHuggingFaceRepoWithItsCheckpoint() {
+    assertThat(FluxModel.FLUX_1_DEV.huggingFaceRepo()).contains("black-forest-labs/FLUX.1-dev");
+    assertThat(FluxModel.FLUX_1_DEV.checkpoint()).contains("flux1-dev.safetensors");
+    assertThat(FluxModel.FLUX_TOOLS.huggingFaceRepo()).isEmpty();
+    for (FluxModel model : FluxModel.values()) {
+      assertThat(model.huggingFaceRepo().isPresent())
+          .as(model.slug())
+          .isEqualTo(model.checkpoint().isPresent())
+          .isEqualTo(model != FluxModel.FLUX_TOOLS);
+    }
+  }
 }

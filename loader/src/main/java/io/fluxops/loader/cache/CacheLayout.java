@@ -1,5 +1,6 @@
 package io.fluxops.loader.cache;
 
+import io.fluxops.common.ModelLoader;
 import java.nio.file.Path;
 
 /**
@@ -22,7 +23,7 @@ import java.nio.file.Path;
 public record CacheLayout(Path cacheDir, String repo) {
   /** {@code models--owner--name}: huggingface_hub's repo_folder_name for a model. */
   public String repoFolderName() {
-    return "models--" + repo.replace("/", "--");
+    return ModelLoader.repoFolderName(repo);
   }
 
   public Path repoDir() {

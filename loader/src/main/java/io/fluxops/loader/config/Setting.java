@@ -1,32 +1,38 @@
 package io.fluxops.loader.config;
 
+import io.fluxops.common.ModelLoader;
 import java.util.Optional;
 
 /**
  * Every environment variable the loader reads: key, default and what it means. The one place where
- * a default is written down.
+ * a default is written down; the names the operator sets come from {@link ModelLoader}.
  */
 public enum Setting {
   ENDPOINT(
-      "FLUXOPS_HF_ENDPOINT",
+      ModelLoader.ENV_ENDPOINT,
       "https://huggingface.co",
       "base URL of the Hugging Face Hub (or a mirror that answers as it does)"),
-  REPO("FLUXOPS_HF_REPO", null, "model repository, owner/name, e.g. black-forest-labs/FLUX.1-dev"),
-  REVISION("FLUXOPS_HF_REVISION", "main", "branch, tag or 40-hex commit to download"),
+  REPO(
+      ModelLoader.ENV_REPO,
+      null,
+      "model repository, owner/name, e.g. black-forest-labs/FLUX.1-dev"),
+  REVISION(ModelLoader.ENV_REVISION, "main", "branch, tag or 40-hex commit to download"),
   INCLUDE(
-      "FLUXOPS_HF_INCLUDE",
+      ModelLoader.ENV_INCLUDE,
       "",
       "comma-separated file patterns (fnmatch, * crosses /); empty: every file of the revision"),
   TOKEN_FILE(
-      "FLUXOPS_HF_TOKEN_FILE",
+      ModelLoader.ENV_TOKEN_FILE,
       "",
       "file holding a Hugging Face access token (a mounted Secret); empty: no token"),
-  TOKEN_SECRET("FLUXOPS_HF_TOKEN_SECRET", "", "name of the token's Secret, used only in messages"),
+  TOKEN_SECRET(
+      ModelLoader.ENV_TOKEN_SECRET, "", "name of the token's Secret, used only in messages"),
   CACHE_DIR(
-      "FLUXOPS_CACHE_DIR",
+      ModelLoader.ENV_CACHE_DIR,
       "/models",
       "the claim's mount: the Hub's cache layout (models--owner--name/...) is written under it"),
-  CLAIM_NAME("FLUXOPS_CLAIM_NAME", "", "name of the PersistentVolumeClaim, used only in messages"),
+  CLAIM_NAME(
+      ModelLoader.ENV_CLAIM_NAME, "", "name of the PersistentVolumeClaim, used only in messages"),
   PARALLEL_FILES("FLUXOPS_PARALLEL_FILES", "4", "files downloaded at once"),
   SEGMENT_BYTES(
       "FLUXOPS_SEGMENT_BYTES",
@@ -43,7 +49,10 @@ public enum Setting {
   RETRY_MAX_BACKOFF_SECONDS(
       "FLUXOPS_RETRY_MAX_BACKOFF_SECONDS", "30", "longest wait between two tries, in seconds"),
   LISTEN_ADDRESS("FLUXOPS_LISTEN_ADDRESS", "0.0.0.0", "address of the /status server"),
-  LISTEN_PORT("FLUXOPS_LISTEN_PORT", "9470", "port of the /status server (0: any free port)"),
+  LISTEN_PORT(
+      ModelLoader.ENV_LISTEN_PORT,
+      String.valueOf(ModelLoader.PORT),
+      "port of the /status server (0: any free port)"),
   TERMINATION_LOG(
       "FLUXOPS_TERMINATION_LOG",
       "/dev/termination-log",

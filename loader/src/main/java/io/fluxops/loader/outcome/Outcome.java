@@ -1,5 +1,6 @@
 package io.fluxops.loader.outcome;
 
+import io.fluxops.common.ModelLoader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,11 +19,11 @@ public record Outcome(
     String commit,
     long bytesTotal,
     int files) {
-  public static final int COMPLETE = 0;
-  public static final int BUG = 1;
-  public static final int CONFIGURATION = 2;
-  public static final int NEEDS_A_PERSON = 3;
-  public static final int MAY_PASS = 4;
+  public static final int COMPLETE = ModelLoader.EXIT_COMPLETE;
+  public static final int BUG = ModelLoader.EXIT_BUG;
+  public static final int CONFIGURATION = ModelLoader.EXIT_CONFIGURATION;
+  public static final int NEEDS_A_PERSON = ModelLoader.EXIT_NEEDS_A_PERSON;
+  public static final int MAY_PASS = ModelLoader.EXIT_MAY_PASS;
 
   private static final int MAX_MESSAGE = 2500;
 

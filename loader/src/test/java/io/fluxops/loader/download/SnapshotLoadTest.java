@@ -3,6 +3,7 @@ package io.fluxops.loader.download;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fluxops.common.ModelLoader;
 import io.fluxops.loader.cache.CacheLayout;
 import io.fluxops.loader.outcome.LoadFailure;
 import io.fluxops.loader.outcome.Reason;
@@ -55,6 +56,9 @@ class SnapshotLoadTest {
     assertThat(result.bytes()).isEqualTo(FluxRepo.totalBytes());
     Path snapshot = layout.snapshotDir(commit);
     assertThat(result.snapshot()).isEqualTo(snapshot);
+    assertThat(snapshot.toString())
+        .as("where the operator points the server")
+        .isEqualTo(ModelLoader.snapshotDir(cache.toString(), FluxRepo.REPO, commit));
     for (StandInFile file : FluxRepo.files()) {
       Path linked = snapshot.resolve(file.path());
       assertThat(Files.isSymbolicLink(linked)).as(file.path()).isTrue();
