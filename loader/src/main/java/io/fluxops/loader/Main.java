@@ -1,10 +1,10 @@
 package io.fluxops.loader;
 
+import io.fluxops.common.ByteSizes;
 import io.fluxops.loader.config.ConfigException;
 import io.fluxops.loader.config.ConfigLoader;
 import io.fluxops.loader.config.LoaderConfig;
 import io.fluxops.loader.config.Proxies;
-import io.fluxops.loader.download.Sizes;
 import io.fluxops.loader.download.SnapshotLoad;
 import io.fluxops.loader.hub.Backoff;
 import io.fluxops.loader.hub.HubClient;
@@ -76,13 +76,13 @@ public final class Main {
           (result.alreadyComplete() ? "already complete: " : "complete: ")
               + result.files()
               + " files, "
-              + Sizes.show(result.bytes())
+              + ByteSizes.show(result.bytes())
               + " in "
               + result.snapshot()
               + (result.alreadyComplete()
                   ? ""
                   : ", "
-                      + Sizes.show(progress.bytesFetched())
+                      + ByteSizes.show(progress.bytesFetched())
                       + " fetched in "
                       + (System.nanoTime() - started) / 1_000_000
                       + " ms");

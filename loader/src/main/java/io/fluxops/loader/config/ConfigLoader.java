@@ -51,7 +51,7 @@ public final class ConfigLoader {
         token(),
         cacheDir(),
         text(Setting.CLAIM_NAME),
-        integer(Setting.PARALLEL_FILES, 1, 16),
+        integer(Setting.CONNECTIONS, 1, 32),
         bytes(Setting.SEGMENT_BYTES, 64 * 1024L, 1L << 40),
         seconds(Setting.REQUEST_TIMEOUT_SECONDS, "0.1", "600"),
         integer(Setting.ATTEMPTS, 1, 100),

@@ -23,7 +23,7 @@ public record LoaderConfig(
     Optional<Token> token,
     Path cacheDir,
     String claimName,
-    int parallelFiles,
+    int connections,
     long segmentBytes,
     Duration requestTimeout,
     int attempts,

@@ -33,11 +33,14 @@ public enum Setting {
       "the claim's mount: the Hub's cache layout (models--owner--name/...) is written under it"),
   CLAIM_NAME(
       ModelLoader.ENV_CLAIM_NAME, "", "name of the PersistentVolumeClaim, used only in messages"),
-  PARALLEL_FILES("FLUXOPS_PARALLEL_FILES", "4", "files downloaded at once"),
+  CONNECTIONS(
+      "FLUXOPS_CONNECTIONS",
+      "4",
+      "ranged requests under way at once, across files and within a large one"),
   SEGMENT_BYTES(
       "FLUXOPS_SEGMENT_BYTES",
-      "1073741824",
-      "bytes fetched per ranged request; each segment resolves the file's URL again"),
+      "268435456",
+      "bytes per ranged request (a segment); a killed run loses at most the segments under way"),
   REQUEST_TIMEOUT_SECONDS(
       "FLUXOPS_REQUEST_TIMEOUT_SECONDS",
       "30",

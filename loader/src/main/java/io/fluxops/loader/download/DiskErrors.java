@@ -1,5 +1,6 @@
 package io.fluxops.loader.download;
 
+import io.fluxops.common.ByteSizes;
 import io.fluxops.loader.outcome.LoadFailure;
 import io.fluxops.loader.outcome.Reason;
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class DiskErrors {
               + ") while "
               + doing
               + "; "
-              + Sizes.show(stillNeeded)
+              + ByteSizes.show(stillNeeded)
               + " are still to come: grow the PersistentVolumeClaim (its storage class must allow"
               + " expansion) or select fewer files with include",
           e);

@@ -1,5 +1,6 @@
 package io.fluxops.loader.download;
 
+import io.fluxops.common.ByteSizes;
 import io.fluxops.loader.cache.AtomicFiles;
 import io.fluxops.loader.cache.CacheLayout;
 import io.fluxops.loader.cache.CompletionRecord;
@@ -120,7 +121,7 @@ public final class SnapshotLoad {
             + ": "
             + selected.size()
             + " files, "
-            + Sizes.show(total));
+            + ByteSizes.show(total));
     checkSpace(selected, total);
     progress.downloading();
     Map<String, String> etags = download(commit, selected);
@@ -224,29 +225,27 @@ public final class SnapshotLoad {
     }
     List<RepoFile> largestFirst = new ArrayList<>(byBlob.values());
     largestFirst.sort(Comparator.comparingLong(RepoFile::size).reversed());
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(config.parallelFiles(), largestFirst.size()),
-            r -> {
-              Thread t = new Thread(r, "download-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    // Connections carry the segments; each file in progress has a thread that hashes it. As many
+    // files are in progress as there are connections, so that the segments of the largest files
+    // come first.
+    int connections = config.connections();
+    ExecutorService fetchers = pool("fetch", connections);
+    ExecutorService files = pool("file", Math.min(connections, largestFirst.size()));
     ExecutorCompletionService<Map.Entry<String, String>> done =
-        new ExecutorCompletionService<>(pool);
+        new ExecutorCompletionService<>(files);
     try {
       for (RepoFile file : largestFirst) {
-        BlobDownload blob =
-            new BlobDownload(
+        FileLoad load =
+            new FileLoad(
                 hub,
                 layout,
                 commit,
                 file,
                 config.segmentBytes(),
                 progress,
-                config.describeVolume());
-        done.submit(() -> Map.entry(file.path(), blob.run()));
+                config.describeVolume(),
+                fetchers);
+        done.submit(() -> Map.entry(file.path(), load.run()));
       }
       Map<String, String> fetched = new TreeMap<>();
       for (int i = 0; i < largestFirst.size(); i++) {
@@ -261,8 +260,20 @@ public final class SnapshotLoad {
       }
       return etags;
     } finally {
-      pool.shutdownNow();
+      files.shutdownNow();
+      fetchers.shutdownNow();
     }
+  }
+
+  private static ExecutorService pool(String name, int threads) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static Map.Entry<String, String> take(

@@ -1,5 +1,6 @@
 package io.fluxops.loader.download;
 
+import io.fluxops.common.ByteSizes;
 import io.fluxops.loader.outcome.LoadFailure;
 import io.fluxops.loader.outcome.Reason;
 import java.util.Optional;
@@ -22,13 +23,13 @@ final class SpaceCheck {
             Reason.CLAIM_FULL,
             volume
                 + " is too small: "
-                + Sizes.show(needed)
+                + ByteSizes.show(needed)
                 + " are still to download (of "
-                + Sizes.show(total)
+                + ByteSizes.show(total)
                 + " selected) and "
-                + Sizes.show(usable)
+                + ByteSizes.show(usable)
                 + " are free; grow the PersistentVolumeClaim by at least "
-                + Sizes.show(needed - usable)
+                + ByteSizes.show(needed - usable)
                 + " (its storage class must allow expansion) or select fewer files with include"));
   }
 }

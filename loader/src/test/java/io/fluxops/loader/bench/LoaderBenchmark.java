@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * loader's peak resident memory, the time a run killed halfway takes to resume (to its first new
  * byte, and to the end), and a run over a revision already complete.
  *
- * <p>{@code ./mvnw -B -q -pl loader -am package exec:java -DskipTests} (flags: {@code
- * -Dbench.mb=2000}, {@code -Dbench.runs=3}, {@code -Dbench.parallel=4}, and {@code
- * -Dfluxops.jvmFlags="..."} to try other JVM flags).
+ * <p>{@code ./mvnw -B -q -pl loader -am package -DskipTests -Ploader-benchmark} (flags: {@code
+ * -Dbench.mb=2000}, {@code -Dbench.layout=single}, {@code -Dbench.runs=3}, {@code
+ * -Dbench.parallel=4}, and {@code -Dfluxops.jvmFlags="..."} to try other JVM flags).
  */
 public final class LoaderBenchmark {
   private static final String REPO = "black-forest-labs/FLUX.1-dev";
@@ -146,7 +146,8 @@ public final class LoaderBenchmark {
 
   private static Map<String, String> env(StandInHub hub, Path cache, String parallel) {
     return TestLoads.of(hub, cache, REPO)
-        .set("FLUXOPS_PARALLEL_FILES", parallel)
+        .set("FLUXOPS_CONNECTIONS", parallel)
+        .set("FLUXOPS_SEGMENT_BYTES", System.getProperty("bench.segment", "268435456"))
         .set("FLUXOPS_TERMINATION_LOG", "")
         .env();
   }
@@ -166,6 +167,12 @@ public final class LoaderBenchmark {
   }
 
   private static List<StandInFile> files(long total) {
+    if (System.getProperty("bench.layout", "flux").equals("single")) {
+      // BFL's single-file layout: the checkpoint and the autoencoder, as FluxOps loads by default.
+      return List.of(
+          StandInFile.lfs("flux1-dev.safetensors", Content.generated(1, total * 98 / 100)),
+          StandInFile.lfs("ae.safetensors", Content.generated(4, total * 2 / 100)));
+    }
     return List.of(
         StandInFile.git("model_index.json", "{\"_class_name\": \"FluxPipeline\"}\n"),
         StandInFile.git("transformer/config.json", "{\"num_layers\": 19}\n"),

@@ -38,8 +38,8 @@ class ConfigLoaderTest {
     assertThat(config.revision()).isEqualTo("main");
     assertThat(config.include()).isEmpty();
     assertThat(config.token()).isEmpty();
-    assertThat(config.parallelFiles()).isEqualTo(4);
-    assertThat(config.segmentBytes()).isEqualTo(1L << 30);
+    assertThat(config.connections()).isEqualTo(4);
+    assertThat(config.segmentBytes()).isEqualTo(1L << 28);
     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.listenPort()).isEqualTo(9470);
     assertThat(config.terminationLog()).contains(Path.of("/dev/termination-log"));
@@ -131,9 +131,9 @@ class ConfigLoaderTest {
   @Test
   void numbersHaveRanges() {
     Map<String, String> env = env();
-    env.put("FLUXOPS_PARALLEL_FILES", "0");
-    assertRefused(env, "FLUXOPS_PARALLEL_FILES must be a whole number from 1 to 16, got '0'");
-    env.put("FLUXOPS_PARALLEL_FILES", "2");
+    env.put("FLUXOPS_CONNECTIONS", "0");
+    assertRefused(env, "FLUXOPS_CONNECTIONS must be a whole number from 1 to 32, got '0'");
+    env.put("FLUXOPS_CONNECTIONS", "2");
     env.put("FLUXOPS_REQUEST_TIMEOUT_SECONDS", "soon");
     assertRefused(env, "FLUXOPS_REQUEST_TIMEOUT_SECONDS must be a number of seconds");
   }

@@ -62,9 +62,9 @@ class LoaderProcessIT {
 
   private Map<String, String> env(String terminationLog) {
     return TestLoads.of(hub, cache, REPO)
-        .set("FLUXOPS_PARALLEL_FILES", "1")
+        .set("FLUXOPS_CONNECTIONS", "1")
         .set("FLUXOPS_TERMINATION_LOG", terminationLog)
-        .set("FLUXOPS_SEGMENT_BYTES", "2000000")
+        .set("FLUXOPS_SEGMENT_BYTES", "1000000")
         .env();
   }
 
@@ -79,11 +79,15 @@ class LoaderProcessIT {
               () ->
                   Files.exists(layout.blob(FIRST.sha256()))
                       && Files.exists(secondPartial)
-                      && Files.size(secondPartial) > 1_000_000);
+                      && Files.size(secondPartial) > 2_500_000);
       loader.kill();
     }
-    long kept = Files.size(secondPartial);
-    assertThat(kept).isBetween(1_000_000L, SECOND.size() - 1);
+    // Segments 0-999999 and 1000000-1999999 were finished and recorded; the one under way is not.
+    String recorded =
+        Files.readString(secondPartial.resolveSibling(secondPartial.getFileName() + ".ranges"));
+    assertThat(recorded).startsWith("0-999999\n1000000-1999999\n");
+    long kept = recorded.lines().count() * 1_000_000;
+    assertThat(kept).isBetween(2_000_000L, SECOND.size() - 1_000_000);
     assertThat(layout.completionRecord(commit)).doesNotExist();
     assertThat(layout.ref("main")).doesNotExist();
     assertThat(layout.snapshotDir(commit)).doesNotExist();
@@ -98,8 +102,12 @@ class LoaderProcessIT {
 
     List<Served> files = hub.served().stream().filter(s -> s.host().equals("files")).toList();
     assertThat(files).noneMatch(s -> s.path().endsWith(FIRST.sha256()));
-    assertThat(files.stream().filter(s -> s.path().endsWith(SECOND.sha256())).findFirst())
-        .hasValueSatisfying(s -> assertThat(s.range()).startsWith("bytes=" + kept + "-"));
+    assertThat(files.stream().filter(s -> s.path().endsWith(SECOND.sha256())).map(Served::range))
+        .first()
+        .isEqualTo("bytes=" + kept + "-" + (kept + 999_999));
+    assertThat(files)
+        .filteredOn(s -> s.path().endsWith(SECOND.sha256()))
+        .hasSize((int) ((SECOND.size() - kept) / 1_000_000));
     for (var entry :
         Map.of("first.safetensors", FIRST, "second.safetensors", SECOND, "third.safetensors", THIRD)
             .entrySet()) {

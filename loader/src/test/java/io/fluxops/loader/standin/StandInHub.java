@@ -70,6 +70,8 @@ public final class StandInHub implements AutoCloseable {
   private final Map<String, Content> blobs = new ConcurrentHashMap<>();
   private final AtomicInteger commits = new AtomicInteger();
   private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger activeFiles = new AtomicInteger();
+  private final AtomicInteger maxActiveFiles = new AtomicInteger();
   private final String secret = Long.toHexString(System.nanoTime());
 
   /** The status of a body being sent, so that a request cut mid-body is recorded with it. */
@@ -124,6 +126,11 @@ public final class StandInHub implements AutoCloseable {
    * Forgets the requests served so far, once none is in flight: a connection of a killed client
    * ends (and is recorded) only when the stand-in next writes to it.
    */
+  /** The most requests the file host served at one time. */
+  public int maxConcurrentFileRequests() {
+    return maxActiveFiles.get();
+  }
+
   public void clearServed() {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(30))
@@ -299,10 +306,12 @@ public final class StandInHub implements AutoCloseable {
   private void onFiles(HttpExchange exchange) throws IOException {
     int status = -1;
     active.incrementAndGet();
+    maxActiveFiles.accumulateAndGet(activeFiles.incrementAndGet(), Math::max);
     try (exchange) {
       status = answerFiles(exchange);
     } finally {
       record("files", exchange, status);
+      activeFiles.decrementAndGet();
       active.decrementAndGet();
     }
   }

@@ -1,10 +1,10 @@
-package io.fluxops.loader.download;
+package io.fluxops.common;
 
 import java.util.Locale;
 
 /** Byte counts for people: decimal units, as storage is sold and as Kubernetes quantities read. */
-public final class Sizes {
-  private Sizes() {}
+public final class ByteSizes {
+  private ByteSizes() {}
 
   public static String show(long bytes) {
     if (bytes < 1000) {
