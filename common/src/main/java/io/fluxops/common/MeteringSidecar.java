@@ -8,8 +8,14 @@ import java.util.List;
  */
 public final class MeteringSidecar {
 
-  /** The sidecar's HTTP port in every pod: usage, {@code /metrics}, {@code /status}, health. */
+  /** The sidecar's port on the pod IP, in every pod: {@code /metrics}, {@code /status}, health. */
   public static final int PORT = 9469;
+
+  /**
+   * The sidecar's usage endpoint, on the pod's loopback (127.0.0.1) only, so that only the pod's
+   * own containers can report: not a container port, since nothing outside the pod may use it.
+   */
+  public static final int USAGE_PORT = 9470;
 
   /**
    * The sidecar's JVM flags: small and predictable beside a GPU server (measured in BENCHMARKS.md,

@@ -3,6 +3,7 @@ package io.fluxops.metering;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.config.ConfigException;
 import io.fluxops.metering.config.ConfigLoader;
+import io.fluxops.metering.http.ServerLimits;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class Main {
     System.setProperty(
         "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s - %5$s%6$s%n");
     System.setProperty("user.timezone", "UTC");
+    ServerLimits.apply();
     System.Logger log = System.getLogger(Main.class.getName());
     Sidecar sidecar;
     try {
@@ -37,7 +39,11 @@ public final class Main {
               + config.model().slug()
               + " ("
               + config.counting().value()
-              + " counting) listening on port "
+              + " counting): usage on "
+              + sidecar.usageAddress()
+              + ":"
+              + sidecar.usagePort()
+              + ", metrics and status on port "
               + sidecar.port()
               + ", started in "
               + sinceProcessStart().toMillis()

@@ -5,6 +5,7 @@ import io.fluxops.metering.config.ConfigException;
 import io.fluxops.metering.config.Setting;
 import io.fluxops.metering.counting.MetricPoller;
 import io.fluxops.metering.http.StatusDocument;
+import io.fluxops.metering.http.StatusServer;
 import io.fluxops.metering.http.UsageServer;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.Replay;
@@ -17,6 +18,7 @@ import io.fluxops.metering.reporter.ReporterSettings;
 import io.fluxops.metering.reporter.UsageClient;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +37,8 @@ public final class Sidecar implements AutoCloseable {
   private final Journal journal;
   private final Reporter reporter;
   private final Optional<MetricPoller> poller;
-  private final UsageServer server;
+  private final UsageServer usage;
+  private final StatusServer server;
   private boolean stopped;
 
   private Sidecar(
@@ -43,11 +46,13 @@ public final class Sidecar implements AutoCloseable {
       Journal journal,
       Reporter reporter,
       Optional<MetricPoller> poller,
-      UsageServer server) {
+      UsageServer usage,
+      StatusServer server) {
     this.config = config;
     this.journal = journal;
     this.reporter = reporter;
     this.poller = poller;
+    this.usage = usage;
     this.server = server;
   }
 
@@ -75,11 +80,13 @@ public final class Sidecar implements AutoCloseable {
                   source ->
                       new MetricPoller(
                           source, journal, config.batchInterval(), clock, metrics::scrapeFailed));
-      UsageServer server =
+      StatusServer server =
           listen(config, journal, metrics, () -> status(config, journal, reporter, poller, clock));
-      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, server);
+      UsageServer usage = listenForUsage(config, journal, metrics, server);
+      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, usage, server);
       reporter.start();
       poller.ifPresent(MetricPoller::start);
+      usage.start();
       server.start();
       return sidecar;
     } catch (ConfigException | RuntimeException e) {
@@ -149,21 +156,49 @@ public final class Sidecar implements AutoCloseable {
             + " pending");
   }
 
-  private static UsageServer listen(
+  private static StatusServer listen(
       Config config, Journal journal, MeteringMetrics metrics, Supplier<Map<String, Object>> status)
       throws ConfigException {
+    String where = config.listenAddress() + ":" + config.listenPort();
     try {
-      return new UsageServer(config, journal, metrics, status);
-    } catch (IOException e) {
+      return new StatusServer(config, journal, metrics, status);
+    } catch (UnknownHostException e) {
       throw new ConfigException(
-          Setting.LISTEN_PORT.key(),
+          Setting.LISTEN_ADDRESS.key(), "cannot resolve '" + config.listenAddress() + "'");
+    } catch (IOException e) {
+      // "Address already in use" is the port's fault; anything else (not an address of this
+      // host, say) is the address's.
+      boolean portTaken = String.valueOf(e.getMessage()).contains("already in use");
+      throw new ConfigException(
+          (portTaken ? Setting.LISTEN_PORT : Setting.LISTEN_ADDRESS).key(),
+          "cannot listen on " + where + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private static UsageServer listenForUsage(
+      Config config, Journal journal, MeteringMetrics metrics, StatusServer server)
+      throws ConfigException {
+    try {
+      return new UsageServer(config, journal, metrics);
+    } catch (IOException e) {
+      stopQuietly(server);
+      throw new ConfigException(
+          Setting.USAGE_PORT.key(),
           "cannot listen on "
-              + config.listenAddress()
+              + config.usageAddress().getHostAddress()
               + ":"
-              + config.listenPort()
+              + config.usagePort()
               + " ("
               + e.getMessage()
               + ")");
+    }
+  }
+
+  private static void stopQuietly(StatusServer server) {
+    try {
+      server.stop(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -184,9 +219,19 @@ public final class Sidecar implements AutoCloseable {
             clock.instant()));
   }
 
-  /** The port the HTTP server listens on. */
+  /** The port of {@code /metrics}, {@code /status} and the probes. */
   public int port() {
     return server.port();
+  }
+
+  /** The loopback address of the usage endpoint. */
+  public String usageAddress() {
+    return config.usageAddress().getHostAddress();
+  }
+
+  /** The loopback port of the usage endpoint. */
+  public int usagePort() {
+    return usage.port();
   }
 
   /** The journal, for tests and the status page. */
@@ -214,7 +259,8 @@ public final class Sidecar implements AutoCloseable {
     boolean all = false;
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     try {
-      server.stop(1);
+      server.unready();
+      usage.stop(Duration.ofSeconds(1));
       if (poller.isPresent()) {
         poller.get().stop();
       }
@@ -230,6 +276,8 @@ public final class Sidecar implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       closeQuietly(journal);
+      // Last: /status and /metrics show the final counts while the sidecar drains.
+      stopQuietly(server);
     }
     return all;
   }

@@ -65,7 +65,7 @@ class CrashRecoveryIT {
               .with("FLUXOPS_MAX_BATCH_IMAGES", String.valueOf(MAX_BATCH))
               .with("FLUXOPS_REPORT_TIMEOUT_SECONDS", "2");
       current.set(SidecarProcess.start(config.env(), dir.resolve("run-0.log")));
-      LocalClient client = new LocalClient(current.get().port());
+      LocalClient client = current.get().client();
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> clients = new ArrayList<>();
       for (int c = 0; c < CLIENTS; c++) {
@@ -84,7 +84,7 @@ class CrashRecoveryIT {
           sidecar.kill();
         }
         current.set(SidecarProcess.start(config.env(), dir.resolve("run-" + kill + ".log")));
-        client.retarget(current.get().port());
+        client.retarget(current.get().port(), current.get().usagePort());
       }
 
       posting.set(false);

@@ -26,7 +26,7 @@ class ProcessLifecycleIT {
                     .with("FLUXOPS_BATCH_INTERVAL_SECONDS", "3600")
                     .env(),
                 dir.resolve("sidecar.log"))) {
-      LocalClient client = new LocalClient(sidecar.port());
+      LocalClient client = sidecar.client();
       long sum = 0;
       for (int i = 1; i <= 25; i++) {
         assertThat(client.report(i).statusCode()).isEqualTo(200);
@@ -73,7 +73,7 @@ class ProcessLifecycleIT {
         SidecarProcess sidecar =
             SidecarProcess.start(
                 TestConfig.in(dir, bfl.endpoint()).env(), dir.resolve("refused.log"))) {
-      new LocalClient(sidecar.port()).report(1);
+      sidecar.client().report(1);
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> sidecar.log().contains("licence key was refused"));

@@ -1,6 +1,7 @@
 package io.fluxops.metering.config;
 
 import io.fluxops.common.FluxModel;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,10 @@ import java.util.Optional;
  * @param keyFile the file holding the API key
  * @param journalDir the directory of the journal
  * @param batchInterval time between reports and between metric scrapes
- * @param listenAddress address of the HTTP server
- * @param listenPort port of the HTTP server; 0 picks a free one
+ * @param listenAddress address of the server of {@code /metrics}, {@code /status} and the probes
+ * @param listenPort port of that server; 0 picks a free one
+ * @param usageAddress the loopback address of the usage endpoint
+ * @param usagePort port of the usage endpoint; 0 picks a free one
  * @param counting how images are counted
  * @param metric the counter to scrape, present exactly when {@code counting} is {@code METRIC}
  * @param labels labels added to every metric
@@ -32,6 +35,8 @@ public record Config(
     Duration batchInterval,
     String listenAddress,
     int listenPort,
+    InetAddress usageAddress,
+    int usagePort,
     CountingMode counting,
     Optional<MetricSource> metric,
     MetricLabels labels,

@@ -3,8 +3,10 @@ package io.fluxops.metering.config;
 import io.fluxops.common.FluxModel;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -44,6 +46,8 @@ public final class ConfigLoader {
         seconds(Setting.BATCH_INTERVAL_SECONDS, "0.01", "3600"),
         listenAddress(),
         integer(Setting.LISTEN_PORT, 0, 65535),
+        usageAddress(),
+        integer(Setting.USAGE_PORT, 0, 65535),
         counting,
         counting == CountingMode.METRIC ? Optional.of(metricSource()) : Optional.empty(),
         new MetricLabels(label(Setting.NAMESPACE), label(Setting.INSTANCE), gpu()),
@@ -188,11 +192,45 @@ public final class ConfigLoader {
 
   private String listenAddress() throws ConfigException {
     String raw = required(Setting.LISTEN_ADDRESS);
-    if (!raw.matches("[0-9A-Za-z.:\\-]+")) {
+    boolean ipLiteral = raw.matches("[0-9.]+") || raw.contains(":");
+    if (!raw.matches("[0-9A-Za-z.:\\-]+") || (ipLiteral && ipLiteral(raw) == null)) {
       throw new ConfigException(
           Setting.LISTEN_ADDRESS.key(), "must be an IP address or host name, got '" + raw + "'");
     }
     return raw;
+  }
+
+  private InetAddress usageAddress() throws ConfigException {
+    String raw = required(Setting.USAGE_ADDRESS);
+    InetAddress address = ipLiteral(raw);
+    if (address == null || !address.isLoopbackAddress()) {
+      throw new ConfigException(
+          Setting.USAGE_ADDRESS.key(),
+          "must be a loopback IP address (127.0.0.1, 127.x.y.z or ::1), so that only the pod's own"
+              + " containers can report usage; got '"
+              + raw
+              + "'");
+    }
+    return address;
+  }
+
+  /** The address an IPv4 or IPv6 literal stands for, or null; never asks DNS. */
+  private static InetAddress ipLiteral(String raw) {
+    if (raw.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      for (String part : raw.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          return null;
+        }
+      }
+    } else if (!raw.matches("\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]?")) {
+      return null;
+    }
+    try {
+      // A literal: resolved without a DNS lookup.
+      return InetAddress.getByName(raw);
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   private CountingMode counting() throws ConfigException {

@@ -20,11 +20,23 @@ public enum Setting {
       "FLUXOPS_JOURNAL_DIR", "/var/lib/fluxops/journal", "writable directory for the journal"),
   BATCH_INTERVAL_SECONDS(
       "FLUXOPS_BATCH_INTERVAL_SECONDS", "5", "seconds between reports (and metric scrapes)"),
-  LISTEN_ADDRESS("FLUXOPS_LISTEN_ADDRESS", "0.0.0.0", "address the HTTP server binds"),
+  LISTEN_ADDRESS(
+      "FLUXOPS_LISTEN_ADDRESS",
+      "0.0.0.0",
+      "address of /metrics, /status and the probes (Prometheus and the kubelet reach the pod IP)"),
   LISTEN_PORT(
       "FLUXOPS_LISTEN_PORT",
       String.valueOf(MeteringSidecar.PORT),
-      "port of the HTTP server (0: any free port)"),
+      "port of /metrics, /status and the probes (0: any free port)"),
+  USAGE_ADDRESS(
+      "FLUXOPS_USAGE_ADDRESS",
+      "127.0.0.1",
+      "loopback address of the usage endpoint (127.0.0.0/8 or ::1); nothing else is accepted"),
+  USAGE_PORT(
+      "FLUXOPS_USAGE_PORT",
+      String.valueOf(MeteringSidecar.USAGE_PORT),
+      "port of the usage endpoint, on the loopback address: only the pod's own containers can report"
+          + " (0: any free port)"),
   COUNTING("FLUXOPS_COUNTING", "relay", "relay (POSTed counts) or metric (scraped counter)"),
   METRIC_URL("FLUXOPS_METRIC_URL", null, "metric mode: the inference server's /metrics URL"),
   METRIC_NAME("FLUXOPS_METRIC_NAME", null, "metric mode: the counter of generated images"),

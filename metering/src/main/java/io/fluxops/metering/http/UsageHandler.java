@@ -60,6 +60,11 @@ final class UsageHandler implements HttpHandler {
 
   /** Checks everything but the body; null when the request may go on. */
   private RequestRejected check(HttpExchange exchange) {
+    // The server listens on loopback only; this holds even if that ever changes.
+    if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+      return new RequestRejected(
+          403, RejectReason.NOT_LOCAL, "usage is taken only from inside the pod");
+    }
     Matcher path = PATH.matcher(exchange.getRequestURI().getRawPath());
     if (!path.matches()) {
       return new RequestRejected(

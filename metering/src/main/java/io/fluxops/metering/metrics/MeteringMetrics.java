@@ -50,6 +50,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
 
   /** Why a POST was answered with an error; the bounded {@code reason} label. */
   public enum RejectReason {
+    NOT_LOCAL,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     UNKNOWN_MODEL,

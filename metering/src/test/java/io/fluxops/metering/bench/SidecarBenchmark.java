@@ -99,9 +99,9 @@ public final class SidecarBenchmark {
     try (SidecarProcess sidecar =
         SidecarProcess.start(env("load"), work.resolve("load.log"), tls.sidecarFlags())) {
       long idleRss = procStatus(sidecar.pid(), "VmRSS");
-      URI usage = URI.create("http://127.0.0.1:" + sidecar.port());
+      URI usage = URI.create("http://127.0.0.1:" + sidecar.usagePort());
       AtomicLong accepted = new AtomicLong();
-      LocalClient local = new LocalClient(sidecar.port());
+      LocalClient local = sidecar.client();
       fixedRate(usage, WARM_UP, accepted, false);
       Map<String, Double> before = serverBuckets(local);
       long[] cpuBefore = cpuTicks(sidecar.pid());
@@ -123,7 +123,7 @@ public final class SidecarBenchmark {
         System.out.println("sidecar pid " + sidecar.pid() + ", holding " + hold + " s");
         TimeUnit.SECONDS.sleep(hold);
       }
-      LocalClient client = new LocalClient(sidecar.port());
+      LocalClient client = sidecar.client();
       await().atMost(Duration.ofMinutes(2)).until(() -> client.statusNumber("pending") == 0);
       line("");
       line("| memory | KiB | MiB |");

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.fluxops.metering.http.ServerLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -34,6 +35,12 @@ import javax.net.ssl.SSLContext;
  * it recorded before dropping the answer).
  */
 public final class BflStandIn implements AutoCloseable {
+  static {
+    // As in production, where the sidecar's own server is the process's first: the JDK reads
+    // these limits once.
+    ServerLimits.apply();
+  }
+
   static {
     // As in the sidecar: otherwise Nagle and delayed ACKs add ~40 ms to each answer.
     System.setProperty("sun.net.httpserver.nodelay", "true");

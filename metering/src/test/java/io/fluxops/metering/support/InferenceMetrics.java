@@ -1,6 +1,7 @@
 package io.fluxops.metering.support;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fluxops.metering.http.ServerLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,6 +11,12 @@ import java.nio.charset.StandardCharsets;
 
 /** An inference server's {@code /metrics} on loopback, with a counter the test sets. */
 public final class InferenceMetrics implements AutoCloseable {
+  static {
+    // As in production, where the sidecar's own server is the process's first: the JDK reads
+    // these limits once.
+    ServerLimits.apply();
+  }
+
   private final HttpServer server;
   private volatile String body = "";
 

@@ -18,17 +18,23 @@ public final class LocalClient {
           .connectTimeout(Duration.ofSeconds(2))
           .build();
   private volatile URI base;
+  private volatile URI usage;
 
-  public LocalClient(int port) {
-    retarget(port);
+  /**
+   * @param port the port of {@code /status}, {@code /metrics} and the probes
+   * @param usagePort the loopback port of the usage endpoint
+   */
+  public LocalClient(int port, int usagePort) {
+    retarget(port, usagePort);
   }
 
-  /** Points at a sidecar that restarted on another port. */
-  public void retarget(int port) {
+  /** Points at a sidecar that restarted on other ports. */
+  public void retarget(int port, int usagePort) {
     this.base = URI.create("http://127.0.0.1:" + port);
+    this.usage = URI.create("http://127.0.0.1:" + usagePort);
   }
 
-  /** The port this client posts to. */
+  /** The port of {@code /status}. */
   public int port() {
     return base.getPort();
   }
@@ -41,10 +47,22 @@ public final class LocalClient {
         "{\"number_of_generations\": " + images + "}");
   }
 
+  /** A POST to the usage port for usage paths, to the status port for the others. */
   public HttpResponse<String> post(String path, String contentType, String body)
       throws IOException, InterruptedException {
+    return post(portFor(path), path, contentType, body);
+  }
+
+  /** A POST to the port of {@code /status}, where counts are refused. */
+  public HttpResponse<String> postToStatusPort(String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    return post(base, path, contentType, body);
+  }
+
+  private HttpResponse<String> post(URI to, String path, String contentType, String body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.newBuilder(to.resolve(path))
             .timeout(Duration.ofSeconds(10))
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
@@ -73,13 +91,24 @@ public final class LocalClient {
   }
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return send(path, "GET");
+    return send(portFor(path), path, "GET");
   }
 
+  /** A request without a body, to the port that serves {@code path}. */
   public HttpResponse<String> send(String path, String method)
       throws IOException, InterruptedException {
+    return send(portFor(path), path, method);
+  }
+
+  /** Where the sidecar serves a path: usage on the loopback usage port, the rest on the other. */
+  private URI portFor(String path) {
+    return path.startsWith("/v1/") ? usage : base;
+  }
+
+  private HttpResponse<String> send(URI to, String path, String method)
+      throws IOException, InterruptedException {
     HttpRequest request =
-        HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.newBuilder(to.resolve(path))
             .timeout(Duration.ofSeconds(10))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .build();

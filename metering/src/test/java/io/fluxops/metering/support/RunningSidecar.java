@@ -14,7 +14,7 @@ public final class RunningSidecar implements AutoCloseable {
 
   private RunningSidecar(Sidecar sidecar) {
     this.sidecar = sidecar;
-    this.client = new LocalClient(sidecar.port());
+    this.client = new LocalClient(sidecar.port(), sidecar.usagePort());
   }
 
   public static RunningSidecar start(TestConfig config) throws ConfigException {

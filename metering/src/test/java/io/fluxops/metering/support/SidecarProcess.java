@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
  */
 public final class SidecarProcess implements AutoCloseable {
   private static final Pattern LISTENING =
-      Pattern.compile("listening on port (\\d+), started in (\\d+) ms");
+      Pattern.compile(
+          "usage on [0-9.:]+:(\\d+), metrics and status on port (\\d+), started in (\\d+) ms");
 
   private final Process process;
   private final Path log;
   private final long launchedNanos;
   private int port;
+  private int usagePort;
   private long startMillis;
   private Duration readyAfter;
 
@@ -98,8 +100,9 @@ public final class SidecarProcess implements AutoCloseable {
     boolean found = false;
     while (matcher.find()) {
       found = true;
-      port = Integer.parseInt(matcher.group(1));
-      startMillis = Long.parseLong(matcher.group(2));
+      usagePort = Integer.parseInt(matcher.group(1));
+      port = Integer.parseInt(matcher.group(2));
+      startMillis = Long.parseLong(matcher.group(3));
     }
     if (found && readyAfter == null) {
       readyAfter = Duration.ofNanos(System.nanoTime() - launchedNanos);
@@ -107,8 +110,19 @@ public final class SidecarProcess implements AutoCloseable {
     return found;
   }
 
+  /** The port of {@code /status}, {@code /metrics} and the probes. */
   public int port() {
     return port;
+  }
+
+  /** The loopback port of the usage endpoint. */
+  public int usagePort() {
+    return usagePort;
+  }
+
+  /** A client of this sidecar's two ports. */
+  public LocalClient client() {
+    return new LocalClient(port, usagePort);
   }
 
   public long pid() {

@@ -31,6 +31,7 @@ public final class TestConfig {
     env.put("FLUXOPS_JOURNAL_DIR", dir.resolve("journal").toString());
     env.put("FLUXOPS_LISTEN_ADDRESS", "127.0.0.1");
     env.put("FLUXOPS_LISTEN_PORT", "0");
+    env.put("FLUXOPS_USAGE_PORT", "0");
     env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "0.05");
     env.put("FLUXOPS_REPORT_TIMEOUT_SECONDS", "0.5");
     env.put("FLUXOPS_RETRY_MAX_BACKOFF_SECONDS", "0.1");

@@ -91,7 +91,7 @@ final class InferenceContainer {
   /** Where the server posts usage: the sidecar on localhost, in BFL's own URL shape. */
   static String usageUrl(ValidatedSpec v) {
     return "http://127.0.0.1:"
-        + PodLayout.METERING_PORT
+        + PodLayout.USAGE_PORT
         + "/v1/licenses/models/"
         + v.model().slug()
         + "/usage";

@@ -94,6 +94,7 @@ final class MeteringSidecar {
     env.add(plain("FLUXOPS_KEY_FILE", PodLayout.LICENSE_DIR + "/" + PodLayout.LICENSE_FILE_NAME));
     env.add(plain("FLUXOPS_JOURNAL_DIR", PodLayout.JOURNAL_DIR));
     env.add(plain("FLUXOPS_LISTEN_PORT", Integer.toString(PodLayout.METERING_PORT)));
+    env.add(plain("FLUXOPS_USAGE_PORT", Integer.toString(PodLayout.USAGE_PORT)));
     env.add(plain("FLUXOPS_COUNTING", v.counting().value()));
     if (v.counting() == CountingMode.METRIC) {
       MetricCountingSpec metric =

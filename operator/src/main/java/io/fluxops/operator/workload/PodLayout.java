@@ -12,6 +12,12 @@ public final class PodLayout {
   public static final String METERING_PORT_NAME = "metering";
   public static final int METERING_PORT = io.fluxops.common.MeteringSidecar.PORT;
 
+  /**
+   * The sidecar's usage endpoint, on 127.0.0.1 only: only the pod's own containers reach it. Not a
+   * container port, since nothing outside the pod may use it.
+   */
+  public static final int USAGE_PORT = io.fluxops.common.MeteringSidecar.USAGE_PORT;
+
   /** Where the licence key file appears in the sidecar, and only there. */
   public static final String LICENSE_DIR = "/var/run/secrets/fluxops/license";
 

@@ -219,11 +219,11 @@ public final class SpecValidator {
       return;
     }
     checkRange(server.getPort(), 1, 65535, "spec.server.port", problems);
-    if (server.getPort() == PodLayout.METERING_PORT) {
+    if (server.getPort() == PodLayout.METERING_PORT || server.getPort() == PodLayout.USAGE_PORT) {
       problems.add(
           "spec.server.port "
-              + PodLayout.METERING_PORT
-              + " is the metering sidecar's port: choose another port for the server");
+              + server.getPort()
+              + " is a port of the metering sidecar: choose another port for the server");
     }
     String licenseSecret =
         spec.getLicense() == null || spec.getLicense().getSecretRef() == null

@@ -84,6 +84,9 @@ final class MeteringSidecar implements AutoCloseable {
     env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "1");
     env.put("FLUXOPS_LISTEN_ADDRESS", address);
     env.put("FLUXOPS_LISTEN_PORT", Integer.toString(PodLayout.METERING_PORT));
+    // The pod's loopback: this test's own address, which is a loopback one.
+    env.put("FLUXOPS_USAGE_ADDRESS", address);
+    env.put("FLUXOPS_USAGE_PORT", Integer.toString(PodLayout.USAGE_PORT));
     env.put("FLUXOPS_NAMESPACE", namespace);
     env.put("FLUXOPS_INSTANCE", name);
     env.put("FLUXOPS_GPU", gpu);
@@ -113,7 +116,15 @@ final class MeteringSidecar implements AutoCloseable {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(base() + "/v1/licenses/models/" + model + "/usage"))
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://"
+                              + address
+                              + ":"
+                              + PodLayout.USAGE_PORT
+                              + "/v1/licenses/models/"
+                              + model
+                              + "/usage"))
                   .header("Content-Type", "application/json")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(

@@ -80,11 +80,19 @@ class SpecValidatorTest {
   }
 
   @Test
-  void serverPortMayNotTakeTheSidecarsPort() {
+  void serverPortMayNotTakeTheSidecarsPorts() {
     FluxDeploymentSpec spec = schnell();
     spec.getServer().setPort(9469);
+    assertThat(problems(spec))
+        .singleElement()
+        .asString()
+        .contains("a port of the metering sidecar");
 
-    assertThat(problems(spec)).singleElement().asString().contains("metering sidecar's port");
+    spec.getServer().setPort(9470);
+    assertThat(problems(spec))
+        .singleElement()
+        .asString()
+        .contains("a port of the metering sidecar");
   }
 
   @Test

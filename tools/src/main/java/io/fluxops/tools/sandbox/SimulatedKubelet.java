@@ -262,6 +262,10 @@ final class SimulatedKubelet implements AutoCloseable {
         env.put("FLUXOPS_KEY_FILE", runtime.licenceKeyFile());
         env.put("FLUXOPS_JOURNAL_DIR", dir.resolve("journal").toString());
         env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "1");
+        // The usage endpoint takes the pod's loopback address; each simulated pod has its own.
+        int usagePort = runtime.sidecarPort() + 1;
+        env.put("FLUXOPS_USAGE_ADDRESS", pod.ip);
+        env.put("FLUXOPS_USAGE_PORT", Integer.toString(usagePort));
         env.put("FLUXOPS_NAMESPACE", pod.namespace);
         env.put("FLUXOPS_INSTANCE", pod.deployment);
         env.put(
@@ -280,7 +284,7 @@ final class SimulatedKubelet implements AutoCloseable {
                       "http://"
                           + pod.ip
                           + ":"
-                          + runtime.sidecarPort()
+                          + usagePort
                           + "/v1/licenses/models/"
                           + pod.model
                           + "/usage"));
