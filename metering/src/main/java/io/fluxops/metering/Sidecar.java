@@ -131,12 +131,9 @@ public final class Sidecar implements AutoCloseable {
               + replay.tornBytes()
               + " bytes of a journal write a crash interrupted (it was never acknowledged)");
     }
-    if (replay.skippedBytes() > 0) {
-      LOG.log(
-          Level.ERROR,
-          "skipped "
-              + replay.skippedBytes()
-              + " damaged bytes inside the journal; counts in them are lost. Check the volume.");
+    if (journal.damage().isPresent()) {
+      LOG.log(Level.ERROR, journal.damage().get());
+      return;
     }
     long inFlight = replay.state().inFlight();
     if (inFlight > 0) {
@@ -213,6 +210,7 @@ public final class Sidecar implements AutoCloseable {
             config,
             journal.state(),
             journal.failure(),
+            journal.damage(),
             reporter.licenseState(),
             reporter.lastError(),
             poller.flatMap(MetricPoller::lastError),

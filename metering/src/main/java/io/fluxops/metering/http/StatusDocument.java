@@ -25,6 +25,7 @@ public final class StatusDocument {
       Config config,
       JournalState state,
       Optional<String> journalFailure,
+      Optional<String> journalDamage,
       LicenseState license,
       Optional<ReportError> reportError,
       Optional<MetricPoller.ScrapeError> scrapeError,
@@ -52,7 +53,9 @@ public final class StatusDocument {
     document.put("lastSuccess", lastSuccess(state));
     document.put("lastError", lastError(s));
     document.put("lastReportError", s.reportError().map(StatusDocument::error).orElse(null));
-    document.put("journalError", s.journalFailure().orElse(null));
+    // A damaged journal refuses counts as a failed one does: journalError says so either way.
+    document.put("journalError", s.journalFailure().or(s::journalDamage).orElse(null));
+    document.put("journalDamage", s.journalDamage().orElse(null));
     return document;
   }
 

@@ -95,8 +95,16 @@ public final class StatusServer {
     return journal.failure().map(f -> "journal failed: " + f);
   }
 
+  /**
+   * Not ready while counts cannot be taken: the pod then leaves its Service, and serves no images
+   * that could not be counted. A damaged journal is not a liveness failure: a restart would find
+   * the same damage.
+   */
   private Optional<String> readyProblem() {
-    return ready ? liveProblem() : Optional.of("shutting down");
+    if (!ready) {
+      return Optional.of("shutting down");
+    }
+    return liveProblem().or(journal::damage);
   }
 
   private static void probe(HttpExchange exchange, Optional<String> problem) throws IOException {

@@ -45,21 +45,32 @@ public final class Journal implements AutoCloseable {
   private volatile Observer observer = (events, nanos) -> {};
   private volatile JournalState state;
   private volatile String failure;
+  private final String damage;
+  private long sequence;
   private volatile long commitStartedNanos;
   private boolean closed;
 
   private Journal(
-      JournalFile file, Clock clock, Replay replay, JournalState state, long compactAtBytes) {
+      JournalFile file,
+      Clock clock,
+      Replay replay,
+      JournalState state,
+      long compactAtBytes,
+      String damage) {
     this.file = file;
     this.clock = clock;
     this.replay = replay;
     this.state = state;
     this.compactAtBytes = compactAtBytes;
+    this.damage = damage;
+    this.sequence = replay.sequence();
   }
 
   /**
    * Opens the journal in {@code dir}: replays it, resolves a report left open by a crash, and
-   * rewrites it as one checkpoint, which also drops a torn last record.
+   * rewrites it as one checkpoint, which also drops a torn last record. A damaged log is never
+   * rewritten: it is moved aside, and the journal opens refusing every event (see {@link
+   * #damage()}), now and at every start until a person removes the damaged file.
    */
   public static Journal open(Path dir, Clock clock) throws IOException {
     return open(dir, clock, COMPACT_AT_BYTES);
@@ -68,14 +79,39 @@ public final class Journal implements AutoCloseable {
   static Journal open(Path dir, Clock clock, long compactAtBytes) throws IOException {
     JournalFile file = JournalFile.lock(dir);
     try {
+      List<Path> aside = file.damaged();
+      if (!aside.isEmpty()) {
+        Replay none = Replay.damaged(JournalState.EMPTY, 0, 0, "set aside earlier");
+        return new Journal(
+            file,
+            clock,
+            none,
+            JournalState.EMPTY,
+            compactAtBytes,
+            refusal(
+                "it was found damaged earlier and set aside as " + aside.get(aside.size() - 1)));
+      }
       Replay replay = file.replay();
+      if (replay.damage().isPresent()) {
+        Path kept = file.setAside(clock.millis());
+        String why = replay.damage().get() + "; the log is kept as " + kept;
+        LOG.log(Level.ERROR, "journal damaged: " + why);
+        return new Journal(file, clock, replay, replay.state(), compactAtBytes, refusal(why));
+      }
       JournalState recovered = replay.state().recoveredAfterCrash();
-      file.rewrite(recovered);
-      return new Journal(file, clock, replay, recovered, compactAtBytes);
+      file.rewrite(recovered, replay.sequence());
+      return new Journal(file, clock, replay, recovered, compactAtBytes, null);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
     }
+  }
+
+  private static String refusal(String why) {
+    return "journal damaged: "
+        + why
+        + ". Counts are refused and nothing is reported until a person has saved that file"
+        + " (the images it holds must still be reported to BFL) and deleted the pod";
   }
 
   /** What the replay at open found. */
@@ -86,6 +122,14 @@ public final class Journal implements AutoCloseable {
   /** The counts of all durable events. */
   public JournalState state() {
     return state;
+  }
+
+  /**
+   * Why the journal was found damaged at open, if it was: it then refuses every event, and nothing
+   * it holds is reported, until a person has looked.
+   */
+  public Optional<String> damage() {
+    return Optional.ofNullable(damage);
   }
 
   /** Why the journal stopped accepting writes, if it did. */
@@ -145,7 +189,7 @@ public final class Journal implements AutoCloseable {
   private JournalState append(Event event) throws JournalException {
     CompletableFuture<JournalState> done = new CompletableFuture<>();
     synchronized (queue) {
-      if (failure != null || closed) {
+      if (failure != null || damage != null || closed) {
         throw unavailable();
       }
       queue.add(new Pending(event, done));
@@ -192,9 +236,10 @@ public final class Journal implements AutoCloseable {
     }
     buffer.clear();
     JournalState next = state;
+    long last = sequence;
     List<JournalState> states = new ArrayList<>(group.size());
     for (Pending pending : group) {
-      JournalCodec.encode(pending.event(), buffer);
+      JournalCodec.encode(pending.event(), ++last, buffer);
       next = next.apply(pending.event());
       states.add(next);
     }
@@ -211,6 +256,7 @@ public final class Journal implements AutoCloseable {
       commitStartedNanos = 0;
     }
     observer.groupCommitted(group.size(), System.nanoTime() - start);
+    sequence = last;
     state = next;
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done().complete(states.get(i));
@@ -223,7 +269,7 @@ public final class Journal implements AutoCloseable {
       return;
     }
     try {
-      file.rewrite(state);
+      file.rewrite(state, sequence);
     } catch (IOException e) {
       fail(e);
     }
@@ -235,6 +281,9 @@ public final class Journal implements AutoCloseable {
   }
 
   private JournalException unavailable() {
+    if (damage != null) {
+      return new JournalException(damage, null);
+    }
     return new JournalException(
         failure != null ? "journal failed earlier: " + failure : "journal is closed", null);
   }
@@ -254,8 +303,8 @@ public final class Journal implements AutoCloseable {
     commitLock.lock();
     try {
       commitQueued();
-      if (failure == null) {
-        file.rewrite(state);
+      if (failure == null && damage == null) {
+        file.rewrite(state, sequence);
       }
     } finally {
       commitLock.unlock();

@@ -6,16 +6,19 @@ import java.util.zip.CRC32C;
 
 /**
  * The journal's on-disk record format: {@code magic(1) type(1) length(2) payload crc32c(4)}, big
- * endian, the checksum covering everything before it. A record that was torn by a crash fails its
- * length or checksum and is recognised as such on replay.
+ * endian, the checksum covering everything before it. Every payload starts with the record's
+ * sequence number: the first record of a log is a checkpoint, and each event after it carries the
+ * next number, so a record that was lost, repeated or moved is detected as well as a damaged one.
  */
 final class JournalCodec {
-  static final byte MAGIC = (byte) 0xF1;
+  /** Format 2: records with sequence numbers (format 1, 0xF1, had none). */
+  static final byte MAGIC = (byte) 0xF2;
+
   static final byte CHECKPOINT = 0x7F;
   static final int HEADER = 4;
   static final int TRAILER = 4;
-  static final int EVENT_PAYLOAD = 24;
-  static final int CHECKPOINT_PAYLOAD = 72;
+  static final int EVENT_PAYLOAD = 32;
+  static final int CHECKPOINT_PAYLOAD = 80;
   static final int EVENT_SIZE = HEADER + EVENT_PAYLOAD + TRAILER;
   static final int CHECKPOINT_SIZE = HEADER + CHECKPOINT_PAYLOAD + TRAILER;
 
@@ -24,32 +27,41 @@ final class JournalCodec {
   /** A decoded record: an event, or a checkpoint carrying the whole state. */
   sealed interface Entry permits EventEntry, CheckpointEntry {
     int size();
+
+    /** The record's sequence number. */
+    long sequence();
   }
 
-  record EventEntry(Event event) implements Entry {
+  record EventEntry(Event event, long sequence) implements Entry {
     @Override
     public int size() {
       return EVENT_SIZE;
     }
   }
 
-  record CheckpointEntry(JournalState state) implements Entry {
+  /**
+   * @param sequence the sequence number of the last event the checkpoint includes; the next event
+   *     carries {@code sequence + 1}
+   */
+  record CheckpointEntry(JournalState state, long sequence) implements Entry {
     @Override
     public int size() {
       return CHECKPOINT_SIZE;
     }
   }
 
-  static void encode(Event event, ByteBuffer out) {
+  static void encode(Event event, long sequence, ByteBuffer out) {
     int start = out.position();
     out.put(MAGIC).put(event.type().code()).putShort((short) EVENT_PAYLOAD);
+    out.putLong(sequence);
     out.putLong(event.images()).putLong(event.atMillis()).putDouble(event.counter());
     putChecksum(out, start);
   }
 
-  static void encode(JournalState state, ByteBuffer out) {
+  static void encode(JournalState state, long sequence, ByteBuffer out) {
     int start = out.position();
     out.put(MAGIC).put(CHECKPOINT).putShort((short) CHECKPOINT_PAYLOAD);
+    out.putLong(sequence);
     out.putLong(state.accepted())
         .putLong(state.reported())
         .putLong(state.inFlight())
@@ -81,14 +93,16 @@ final class JournalCodec {
     if (in.limit() - end < TRAILER || in.getInt(end) != checksum(in, offset, end)) {
       return Optional.empty();
     }
-    int p = offset + HEADER;
-    if (in.getLong(p) < 0) {
+    long sequence = in.getLong(offset + HEADER);
+    int p = offset + HEADER + 8;
+    if (sequence < 0 || in.getLong(p) < 0) {
       return Optional.empty();
     }
     if (eventType != null) {
       return Optional.of(
           new EventEntry(
-              new Event(eventType, in.getLong(p), in.getLong(p + 8), in.getDouble(p + 16))));
+              new Event(eventType, in.getLong(p), in.getLong(p + 8), in.getDouble(p + 16)),
+              sequence));
     }
     return Optional.of(
         new CheckpointEntry(
@@ -101,7 +115,8 @@ final class JournalCodec {
                 in.getLong(p + 40),
                 in.getDouble(p + 48),
                 in.getLong(p + 56),
-                in.getLong(p + 64))));
+                in.getLong(p + 64)),
+            sequence));
   }
 
   private static void putChecksum(ByteBuffer out, int start) {

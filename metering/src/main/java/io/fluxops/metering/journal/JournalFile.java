@@ -10,17 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The journal's files in its directory: {@code journal.log}, appended to and fsynced; {@code
  * journal.log.tmp}, where compaction writes a checkpoint before renaming it over the log; and
- * {@code journal.lock}, held so that two processes never write the same journal.
+ * {@code journal.lock}, held so that two processes never write the same journal; and {@code
+ * journal.damaged-<millis>.log}, a damaged log set aside for a person to look at.
  */
 final class JournalFile implements Closeable {
   static final String LOG = "journal.log";
   static final String TMP = "journal.log.tmp";
   static final String LOCK = "journal.lock";
+  static final String DAMAGED_PREFIX = "journal.damaged-";
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -55,11 +59,15 @@ final class JournalFile implements Closeable {
     return new JournalFile(dir, channel, lock);
   }
 
-  /** Reads every intact record of the log. */
+  /**
+   * Reads the log. A torn last write (the bytes a crash cut short, which nobody was told were
+   * recorded) is dropped; anything else that is not an intact record in sequence is damage, and the
+   * replay stops there and says what it found.
+   */
   Replay replay() throws IOException {
     Path path = dir.resolve(LOG);
     if (!Files.exists(path)) {
-      return new Replay(JournalState.EMPTY, 0, 0, 0);
+      return Replay.empty();
     }
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long length = channel.size();
@@ -71,41 +79,90 @@ final class JournalFile implements Closeable {
     }
   }
 
-  private static Replay replay(ByteBuffer data) {
-    JournalState state = JournalState.EMPTY;
-    int records = 0;
-    long skipped = 0;
-    int offset = 0;
+  static Replay replay(ByteBuffer data) {
+    if (data.limit() == 0) {
+      return Replay.empty();
+    }
+    Optional<JournalCodec.Entry> first = JournalCodec.decode(data, 0);
+    if (first.isEmpty() || !(first.get() instanceof JournalCodec.CheckpointEntry checkpoint)) {
+      // The checkpoint is written to a temporary file, synced and renamed: never torn.
+      return Replay.damaged(
+          JournalState.EMPTY,
+          0,
+          0,
+          "the checkpoint at the start of " + LOG + " is not intact (" + data.limit() + " bytes)");
+    }
+    JournalState state = checkpoint.state();
+    long sequence = checkpoint.sequence();
+    int records = 1;
+    int offset = checkpoint.size();
     while (offset < data.limit()) {
       Optional<JournalCodec.Entry> entry = JournalCodec.decode(data, offset);
       if (entry.isEmpty()) {
-        int next = nextIntactRecord(data, offset + 1);
-        if (next < 0) {
-          return new Replay(state, records, data.limit() - offset, skipped);
-        }
-        skipped += next - offset;
-        offset = next;
-        continue;
+        return unreadable(data, offset, state, records, sequence);
       }
-      state = applied(state, entry.get());
+      if (!(entry.get() instanceof JournalCodec.EventEntry event)) {
+        return Replay.damaged(
+            state, records, sequence, "a second checkpoint at byte " + offset + " of " + LOG);
+      }
+      if (event.sequence() != sequence + 1) {
+        return Replay.damaged(
+            state,
+            records,
+            sequence,
+            "the record at byte "
+                + offset
+                + " of "
+                + LOG
+                + " is number "
+                + event.sequence()
+                + ", where "
+                + (sequence + 1)
+                + " was due: a record is repeated or missing");
+      }
+      state = state.apply(event.event());
+      sequence++;
       records++;
-      offset += entry.get().size();
+      offset += event.size();
     }
-    return new Replay(state, records, 0, skipped);
-  }
-
-  private static JournalState applied(JournalState state, JournalCodec.Entry entry) {
-    if (entry instanceof JournalCodec.CheckpointEntry checkpoint) {
-      return checkpoint.state();
-    }
-    return state.apply(((JournalCodec.EventEntry) entry).event());
+    return new Replay(state, records, 0, sequence, Optional.empty());
   }
 
   /**
-   * Where damage in the middle of the log ends, or -1 when nothing intact follows (a torn tail).
-   * Appends are acknowledged only after fsync, so only the tail can be torn; anything else is
-   * damage, and skipping it keeps every intact acknowledged record.
+   * Bytes at {@code offset} that are not a record. An append a crash interrupted leaves less than
+   * one record, or space the file system allocated but never wrote (zeros), and nothing after it;
+   * anything else is damage.
    */
+  private static Replay unreadable(
+      ByteBuffer data, int offset, JournalState state, int records, long sequence) {
+    int rest = data.limit() - offset;
+    boolean intactAfter = nextIntactRecord(data, offset + 1) >= 0;
+    if (!intactAfter && (rest < JournalCodec.EVENT_SIZE || zeros(data, offset))) {
+      return new Replay(state, records, rest, sequence, Optional.empty());
+    }
+    return Replay.damaged(
+        state,
+        records,
+        sequence,
+        "bytes "
+            + offset
+            + " to "
+            + data.limit()
+            + " of "
+            + LOG
+            + " are not an intact record"
+            + (intactAfter ? ", and intact records follow them" : ""));
+  }
+
+  private static boolean zeros(ByteBuffer data, int from) {
+    for (int i = from; i < data.limit(); i++) {
+      if (data.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int nextIntactRecord(ByteBuffer data, int from) {
     for (int i = from; i < data.limit(); i++) {
       if (data.get(i) == JournalCodec.MAGIC && JournalCodec.decode(data, i).isPresent()) {
@@ -116,12 +173,34 @@ final class JournalFile implements Closeable {
   }
 
   /**
+   * Damaged journals set aside earlier, oldest first. While one is there the journal stays refused:
+   * a restart must not quietly start counting from zero.
+   */
+  List<Path> damaged() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(DAMAGED_PREFIX))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Moves the log aside as {@code journal.damaged-<millis>.log}, where nothing overwrites it. */
+  Path setAside(long nowMillis) throws IOException {
+    closeLog();
+    Path aside = dir.resolve(DAMAGED_PREFIX + nowMillis + ".log");
+    Files.move(dir.resolve(LOG), aside, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory();
+    return aside;
+  }
+
+  /**
    * Replaces the log with a single checkpoint of {@code state}, atomically: a crash at any point
    * leaves either the old log or the new one.
    */
-  void rewrite(JournalState state) throws IOException {
+  void rewrite(JournalState state, long sequence) throws IOException {
     ByteBuffer checkpoint = ByteBuffer.allocate(JournalCodec.CHECKPOINT_SIZE);
-    JournalCodec.encode(state, checkpoint);
+    JournalCodec.encode(state, sequence, checkpoint);
     checkpoint.flip();
     Path tmp = dir.resolve(TMP);
     try (FileChannel out =

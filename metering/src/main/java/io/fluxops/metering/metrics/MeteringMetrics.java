@@ -144,6 +144,11 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
         .description("1 when the journal cannot be written and counts are refused")
         .tags(common)
         .register(registry);
+    Gauge.builder(PREFIX + "journal.damaged", journal, j -> j.damage().isPresent() ? 1 : 0)
+        .description(
+            "1 when the journal was found damaged at start: counts are refused, nothing is reported")
+        .tags(common)
+        .register(registry);
     for (LicenseState state : LicenseState.values()) {
       Gauge.builder(PREFIX + "license.state", reporter, r -> r.licenseState() == state ? 1 : 0)
           .description("1 for the current licence state: what BFL last said about the key")

@@ -96,6 +96,7 @@ public final class Reporter {
         if (journal.state().pending() == 0
             || license == LicenseState.REFUSED
             || journal.failure().isPresent()
+            || journal.damage().isPresent()
             || !positive(left)) {
           return;
         }
@@ -108,6 +109,10 @@ public final class Reporter {
 
   /** One step: send one report if there is something to send; returns the time to wait. */
   private Duration cycle() {
+    if (journal.damage().isPresent()) {
+      // Its counts are not the whole story: a person decides what BFL gets (docs/metering.md).
+      return settings.interval();
+    }
     ApiKey key = keys.current();
     if (license == LicenseState.REFUSED) {
       if (key.equals(refusedKey)) {

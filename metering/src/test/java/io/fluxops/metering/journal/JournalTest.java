@@ -60,7 +60,7 @@ class JournalTest {
     try (Journal journal = Journal.open(crashed, CLOCK)) {
       assertThat(journal.state().accepted()).isEqualTo(11);
       assertThat(journal.replay().tornBytes()).isEqualTo(tornRecord().length);
-      assertThat(journal.replay().skippedBytes()).isZero();
+      assertThat(journal.replay().damage()).isEmpty();
       journal.accept(1);
     }
     try (Journal journal = Journal.open(crashed, CLOCK)) {
@@ -87,23 +87,106 @@ class JournalTest {
   }
 
   @Test
-  void damageInsideTheLogSkipsOnlyTheDamagedRecord() throws Exception {
-    Path crashed = dir.resolve("crashed");
-    try (Journal journal = Journal.open(dir.resolve("live"), CLOCK)) {
-      journal.accept(1);
-      journal.accept(2);
-      journal.accept(4);
-      copyJournal(dir.resolve("live"), crashed);
-    }
+  void damageInsideTheLogRefusesTheJournalAndKeepsTheFile() throws Exception {
+    Path crashed = crashedWith(1, 2, 4);
     Path log = crashed.resolve(JournalFile.LOG);
     byte[] bytes = Files.readAllBytes(log);
     int secondEvent = JournalCodec.CHECKPOINT_SIZE + JournalCodec.EVENT_SIZE;
     bytes[secondEvent + 6] ^= 0x01;
     Files.write(log, bytes);
 
+    assertRefused(crashed, "bytes " + secondEvent + " to", "intact records follow", bytes);
+  }
+
+  @Test
+  void aDamagedCheckpointIsNeverTakenForATornWrite() throws Exception {
+    try (Journal journal = Journal.open(dir, CLOCK)) {
+      journal.accept(40);
+      journal.beginSend(30);
+      journal.reported(30);
+    }
+    // Closed cleanly: the log is one checkpoint. One flipped byte in it, then one cut off.
+    Path log = dir.resolve(JournalFile.LOG);
+    byte[] compacted = Files.readAllBytes(log);
+    assertThat(compacted).hasSize(JournalCodec.CHECKPOINT_SIZE);
+    byte[] flipped = compacted.clone();
+    flipped[20] ^= 0x04;
+    Files.write(log, flipped);
+    assertRefused(dir, "the checkpoint at the start", "", flipped);
+
+    Path truncated = dir.resolve("truncated");
+    Files.createDirectories(truncated);
+    byte[] cut = java.util.Arrays.copyOf(compacted, compacted.length - 1);
+    Files.write(truncated.resolve(JournalFile.LOG), cut);
+    assertRefused(truncated, "the checkpoint at the start", "", cut);
+  }
+
+  @Test
+  void aRepeatedRecordIsDetected() throws Exception {
+    Path crashed = crashedWith(5, 6);
+    Path log = crashed.resolve(JournalFile.LOG);
+    byte[] bytes = Files.readAllBytes(log);
+    // The last record, written twice: each copy intact, only its sequence number tells.
+    byte[] last =
+        java.util.Arrays.copyOfRange(bytes, bytes.length - JournalCodec.EVENT_SIZE, bytes.length);
+    appendBytes(log, last);
+    byte[] repeated = Files.readAllBytes(log);
+
+    assertRefused(crashed, "is number 2, where 3 was due", "repeated or missing", repeated);
+  }
+
+  @Test
+  void zerosAfterTheLastRecordAreATornWrite() throws Exception {
+    Path crashed = crashedWith(7);
+    // Space a crash left allocated but unwritten.
+    appendBytes(crashed.resolve(JournalFile.LOG), new byte[3 * JournalCodec.EVENT_SIZE]);
+
     try (Journal journal = Journal.open(crashed, CLOCK)) {
-      assertThat(journal.state().accepted()).isEqualTo(5);
-      assertThat(journal.replay().skippedBytes()).isEqualTo(JournalCodec.EVENT_SIZE);
+      assertThat(journal.damage()).isEmpty();
+      assertThat(journal.state().accepted()).isEqualTo(7);
+      assertThat(journal.replay().tornBytes()).isEqualTo(3 * JournalCodec.EVENT_SIZE);
+    }
+  }
+
+  /** A journal that accepted {@code counts} and was not closed: what a kill -9 leaves. */
+  private Path crashedWith(long... counts) throws Exception {
+    Path crashed = dir.resolve("crashed");
+    try (Journal journal = Journal.open(dir.resolve("live"), CLOCK)) {
+      for (long n : counts) {
+        journal.accept(n);
+      }
+      copyJournal(dir.resolve("live"), crashed);
+    }
+    return crashed;
+  }
+
+  /**
+   * The journal in {@code journalDir} opens refusing every event, says what is damaged, keeps the
+   * damaged bytes aside untouched, and stays refused at the next open.
+   */
+  private static void assertRefused(Path journalDir, String what, String more, byte[] damaged)
+      throws Exception {
+    try (Journal journal = Journal.open(journalDir, CLOCK)) {
+      assertThat(journal.damage()).hasValueSatisfying(d -> assertThat(d).contains(what, more));
+      assertThatThrownBy(() -> journal.accept(1))
+          .isInstanceOf(JournalException.class)
+          .hasMessageContaining("journal damaged");
+      assertThatThrownBy(() -> journal.beginSend(1)).isInstanceOf(JournalException.class);
+    }
+    List<Path> aside;
+    try (Stream<Path> files = Files.list(journalDir)) {
+      aside =
+          files
+              .filter(f -> f.getFileName().toString().startsWith(JournalFile.DAMAGED_PREFIX))
+              .toList();
+    }
+    assertThat(aside)
+        .singleElement()
+        .satisfies(f -> assertThat(Files.readAllBytes(f)).isEqualTo(damaged));
+    try (Journal again = Journal.open(journalDir, CLOCK)) {
+      assertThat(again.damage())
+          .hasValueSatisfying(d -> assertThat(d).contains("set aside as " + aside.get(0)));
+      assertThatThrownBy(() -> again.accept(1)).isInstanceOf(JournalException.class);
     }
   }
 
@@ -188,7 +271,7 @@ class JournalTest {
 
   private static byte[] tornRecord() {
     ByteBuffer buffer = ByteBuffer.allocate(JournalCodec.EVENT_SIZE);
-    JournalCodec.encode(Event.of(EventType.ACCEPT, 99, 1L), buffer);
+    JournalCodec.encode(Event.of(EventType.ACCEPT, 99, 1L), 3, buffer);
     byte[] half = new byte[JournalCodec.EVENT_SIZE / 2];
     buffer.flip().get(half);
     return half;
