@@ -31,6 +31,9 @@ public final class Main {
     Sidecar sidecar;
     try {
       Config config = ConfigLoader.load(System.getenv());
+      for (String unknown : ConfigLoader.unknownVariables(System.getenv())) {
+        log.log(Level.WARNING, "ignoring " + unknown + ": the sidecar reads no such variable");
+      }
       sidecar = Sidecar.start(config, Clock.systemUTC(), new SplittableRandom());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sidecar), "shutdown"));
       log.log(

@@ -4,6 +4,7 @@ import io.fluxops.common.FluxModel;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -11,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads and validates the configuration from environment variables. Every check happens here, at
@@ -57,12 +61,64 @@ public final class ConfigLoader {
         seconds(Setting.SHUTDOWN_TIMEOUT_SECONDS, "0.1", "3600"));
   }
 
-  private Optional<String> value(Setting setting) {
+  private Optional<String> value(Setting setting) throws ConfigException {
     String raw = env.get(setting.key());
-    if (raw == null || raw.isBlank()) {
+    if (raw == null) {
       return setting.defaultValue();
     }
+    if (raw.isBlank()) {
+      // Set but empty is a mistake (a missing value in a manifest), not a request for the default.
+      throw new ConfigException(
+          setting.key(),
+          "is set but empty; give it a value, or leave it unset"
+              + setting.defaultValue().map(d -> " for the default " + d).orElse(""));
+    }
     return Optional.of(raw.trim());
+  }
+
+  /**
+   * FLUXOPS_ variables in {@code env} that the sidecar does not read, each with the setting it was
+   * probably meant to be: a misspelt name is otherwise silently ignored.
+   */
+  public static List<String> unknownVariables(Map<String, String> env) {
+    List<String> unknown = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (!name.startsWith("FLUXOPS_") || Setting.byKey(name).isPresent()) {
+        continue;
+      }
+      Setting closest = Setting.values()[0];
+      for (Setting setting : Setting.values()) {
+        if (distance(name, setting.key()) < distance(name, closest.key())) {
+          closest = setting;
+        }
+      }
+      unknown.add(
+          name
+              + (distance(name, closest.key()) <= 3
+                  ? " (did you mean " + closest.key() + "?)"
+                  : ""));
+    }
+    return unknown;
+  }
+
+  /** Levenshtein distance, for suggestions. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private String required(Setting setting) throws ConfigException {
@@ -109,8 +165,20 @@ public final class ConfigLoader {
         throw new ConfigException(
             setting.key(), "must be an http:// or https:// URL with a host, got '" + raw + "'");
       }
+      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+        throw new ConfigException(
+            setting.key(),
+            "has port " + uri.getPort() + "; a port is 1 to 65535, got '" + raw + "'");
+      }
+      if (uri.getRawUserInfo() != null) {
+        throw new ConfigException(
+            setting.key(),
+            "must not carry credentials (user:password@); the key comes from a file");
+      }
+      // What the outbound client does with it: anything it would refuse, refuse now.
+      uri.toURL();
       return uri;
-    } catch (URISyntaxException e) {
+    } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
       throw new ConfigException(setting.key(), "is not a valid URL: " + e.getMessage());
     }
   }

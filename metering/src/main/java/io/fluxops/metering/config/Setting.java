@@ -66,6 +66,16 @@ public enum Setting {
     this.description = description;
   }
 
+  /** The setting read from the variable {@code key}, if any. */
+  public static Optional<Setting> byKey(String key) {
+    for (Setting setting : values()) {
+      if (setting.key.equals(key)) {
+        return Optional.of(setting);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The environment variable's name. */
   public String key() {
     return key;

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 final class UsageHandler implements HttpHandler {
   private static final Pattern PATH = Pattern.compile("/v1/licenses/models/([^/]+)/usage/?");
   private static final int MAX_BODY_BYTES = 1024;
+  private static final int MAX_ECHO = 64;
 
   private final Config config;
   private final Journal journal;
@@ -78,7 +79,7 @@ final class UsageHandler implements HttpHandler {
       return new RequestRejected(
           400,
           RejectReason.UNKNOWN_MODEL,
-          "this sidecar meters " + config.model().slug() + ", not '" + path.group(1) + "'");
+          "this sidecar meters " + config.model().slug() + ", not '" + echo(path.group(1)) + "'");
     }
     if (config.counting() == CountingMode.METRIC) {
       return new RequestRejected(
@@ -88,11 +89,35 @@ final class UsageHandler implements HttpHandler {
               + " twice");
     }
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
-    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (type != null && !isJson(type)) {
       return new RequestRejected(
           415, RejectReason.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
     }
     return null;
+  }
+
+  /**
+   * Exactly {@code application/json}, with at most a UTF-8 charset: {@code application/json5} or
+   * {@code application/json-patch+json} are other formats.
+   */
+  static boolean isJson(String contentType) {
+    String[] parts = contentType.split(";");
+    if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String parameter = parts[i].strip().toLowerCase(Locale.ROOT).replace("\"", "");
+      if (!parameter.isEmpty() && !parameter.equals("charset=utf-8")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What an error may quote of a request: its start, without control characters. */
+  static String echo(String text) {
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() <= MAX_ECHO ? clean : clean.substring(0, MAX_ECHO) + "…";
   }
 
   private String text(HttpExchange exchange) throws IOException, UsageRequest.Rejection {

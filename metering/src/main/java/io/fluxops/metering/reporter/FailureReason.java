@@ -17,7 +17,9 @@ public enum FailureReason {
   /** Any other answer: BFL does not accept the report as sent. */
   REJECTED,
   /** The journal could not record the report's progress. */
-  JOURNAL;
+  JOURNAL,
+  /** A fault of the sidecar itself (an unexpected exception): logged with its trace, retried. */
+  INTERNAL;
 
   /** Lower-case name, as used in labels and {@code /status}. */
   public String label() {

@@ -2,7 +2,6 @@ package io.fluxops.metering.reporter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.fluxops.metering.json.Json;
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,20 +72,23 @@ public record ReportOutcome(
   }
 
   /** A failure before any of the report was sent (connect, TLS handshake): not recorded. */
-  static ReportOutcome notSent(IOException e) {
+  static ReportOutcome notSent(Exception e) {
     return failure(Kind.RETRY, reasonOf(e), "report not sent: " + describe(e));
   }
 
   /** A failure after the report went out (timeout, reset, closed): BFL may have recorded it. */
-  static ReportOutcome unanswered(IOException e) {
+  static ReportOutcome unanswered(Exception e) {
     return failure(Kind.AMBIGUOUS, reasonOf(e), "report sent, no answer: " + describe(e));
   }
 
-  private static FailureReason reasonOf(IOException e) {
+  private static FailureReason reasonOf(Exception e) {
+    if (e instanceof RuntimeException) {
+      return FailureReason.INTERNAL;
+    }
     return e instanceof SocketTimeoutException ? FailureReason.TIMEOUT : FailureReason.CONNECTION;
   }
 
-  private static String describe(IOException e) {
+  private static String describe(Exception e) {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 

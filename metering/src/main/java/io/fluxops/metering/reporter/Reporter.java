@@ -90,7 +90,7 @@ public final class Reporter {
 
   private void run() {
     while (true) {
-      Duration wait = cycle();
+      Duration wait = safeCycle();
       if (draining) {
         Duration left = drainTimeLeft();
         if (journal.state().pending() == 0
@@ -104,6 +104,22 @@ public final class Reporter {
         wait = failures == 0 ? Duration.ZERO : min(wait, left);
       }
       sleep(wait);
+    }
+  }
+
+  /**
+   * A cycle that cannot end the thread: an unexpected exception is a failure like any other,
+   * visible in {@code /status} and the metrics, and retried with backoff. A dead reporter thread
+   * would leave counts piling up unreported behind healthy probes.
+   */
+  private Duration safeCycle() {
+    try {
+      return cycle();
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "unexpected error in the reporter; retrying", e);
+      failures++;
+      failed(FailureReason.INTERNAL, "unexpected error: " + e, 0);
+      return settings.backoff().delay(failures, Optional.empty(), random);
     }
   }
 

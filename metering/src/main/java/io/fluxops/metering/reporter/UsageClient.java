@@ -41,7 +41,7 @@ public final class UsageClient {
       connection.setRequestProperty("Content-Type", "application/json");
       connection.setRequestProperty("User-Agent", "fluxops-metering");
       connection.connect();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       // No byte of the report left: BFL certainly did not record it.
       return ReportOutcome.notSent(e);
     }
@@ -55,7 +55,7 @@ public final class UsageClient {
       String answer = key.redact(OutboundHttp.body(connection, MAX_ANSWER_BYTES));
       return ReportOutcome.fromResponse(
           status, Optional.ofNullable(connection.getHeaderField("Retry-After")), answer, clock);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return ReportOutcome.unanswered(e);
     }
   }

@@ -89,6 +89,15 @@ class ConfigLoaderTest {
         "FLUXOPS_USAGE_ENDPOINT|api.bfl.ai|http:// or https://",
         "FLUXOPS_USAGE_ENDPOINT|ftp://api.bfl.ai|http:// or https://",
         "FLUXOPS_USAGE_ENDPOINT|https://api.bfl.ai?x=1|without query",
+        "FLUXOPS_USAGE_ENDPOINT|http://127.0.0.1:99999|a port is 1 to 65535",
+        "FLUXOPS_USAGE_ENDPOINT|http://127.0.0.1:0|a port is 1 to 65535",
+        "FLUXOPS_USAGE_ENDPOINT|https://user:secret@api.bfl.ai|credentials",
+        "FLUXOPS_USAGE_ENDPOINT|'  '|set but empty; give it a value, or leave it unset for the default https://api.bfl.ai",
+        "FLUXOPS_LISTEN_ADDRESS|999.1.1.1|IP address",
+        "FLUXOPS_LISTEN_ADDRESS|10.0.0|IP address",
+        "FLUXOPS_USAGE_ADDRESS|0.0.0.0|loopback",
+        "FLUXOPS_USAGE_ADDRESS|localhost|loopback",
+        "FLUXOPS_USAGE_PORT|65536|from 0 to 65535",
         "FLUXOPS_KEY_FILE|/nonexistent/api-key|no file at",
         "FLUXOPS_BATCH_INTERVAL_SECONDS|0|from 0.01 to 3600",
         "FLUXOPS_BATCH_INTERVAL_SECONDS|five|from 0.01 to 3600",
@@ -110,6 +119,18 @@ class ConfigLoaderTest {
             ConfigException.class, e -> assertThat(e.variable()).isEqualTo(variable))
         .hasMessageStartingWith(variable + ": ")
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void namesMisspeltVariablesWithWhatTheyWereMeantToBe() {
+    env.put("FLUXOPS_BATCH_INTERVAL_SECOND", "1");
+    env.put("FLUXOPS_SOMETHING_ELSE", "x");
+    env.put("HOME", "/root");
+
+    assertThat(ConfigLoader.unknownVariables(env))
+        .containsExactly(
+            "FLUXOPS_BATCH_INTERVAL_SECOND (did you mean FLUXOPS_BATCH_INTERVAL_SECONDS?)",
+            "FLUXOPS_SOMETHING_ELSE");
   }
 
   @Test

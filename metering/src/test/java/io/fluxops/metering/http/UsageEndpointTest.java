@@ -101,6 +101,30 @@ class UsageEndpointTest {
   }
 
   @Test
+  void acceptsOnlyTheJsonMediaType() throws Exception {
+    for (String type :
+        new String[] {"application/json5", "application/jsonp", "application/json-patch+json"}) {
+      assertRejected(sidecar.client().post(USAGE, type, body(1)), 415, "application/json");
+    }
+    assertRejected(
+        sidecar.client().post(USAGE, "application/json; charset=latin1", body(1)), 415, "json");
+    assertThat(
+            sidecar.client().post(USAGE, "Application/JSON; charset=UTF-8", body(1)).statusCode())
+        .isEqualTo(200);
+    assertThat(sidecar.statusNumber("accepted")).isEqualTo(1);
+  }
+
+  @Test
+  void anErrorQuotesOnlyTheStartOfWhatWasSent() throws Exception {
+    String slug = "x".repeat(10_000);
+    HttpResponse<String> response =
+        sidecar.client().post("/v1/licenses/models/" + slug + "/usage", JSON, body(1));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("x".repeat(64) + "…").hasSizeLessThan(200);
+  }
+
+  @Test
   void servesStatusWithCountsAndTheInvoicingThreshold() throws Exception {
     sidecar.report(4);
     sidecar.report(6);

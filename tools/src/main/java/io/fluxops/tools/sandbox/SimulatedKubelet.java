@@ -268,9 +268,11 @@ final class SimulatedKubelet implements AutoCloseable {
         env.put("FLUXOPS_USAGE_PORT", Integer.toString(usagePort));
         env.put("FLUXOPS_NAMESPACE", pod.namespace);
         env.put("FLUXOPS_INSTANCE", pod.deployment);
-        env.put(
-            "FLUXOPS_GPU",
-            gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), ""));
+        String gpu = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
+        if (!gpu.isEmpty()) {
+          // The sidecar refuses a variable set to nothing.
+          env.put("FLUXOPS_GPU", gpu);
+        }
         if (countsByMetric(pod)) {
           env.put("FLUXOPS_COUNTING", "metric");
           env.put(
