@@ -48,7 +48,9 @@ public enum Setting {
       "1000",
       "most images in one report; also the most one crash can report twice"),
   REPORT_TIMEOUT_SECONDS(
-      "FLUXOPS_REPORT_TIMEOUT_SECONDS", "10", "timeout of one report to BFL, in seconds"),
+      "FLUXOPS_REPORT_TIMEOUT_SECONDS",
+      "10",
+      "deadline of one whole report to BFL (connect, send, answer), in seconds"),
   RETRY_MAX_BACKOFF_SECONDS(
       "FLUXOPS_RETRY_MAX_BACKOFF_SECONDS", "60", "longest wait between retries, in seconds"),
   SHUTDOWN_TIMEOUT_SECONDS(

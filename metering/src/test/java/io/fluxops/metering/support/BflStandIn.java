@@ -57,6 +57,11 @@ public final class BflStandIn implements AutoCloseable {
     HANG,
     /** Close the connection without an answer; nothing recorded. */
     DROP,
+    /**
+     * Answer 200 with a long body, one byte every 100 ms, until the client goes or the hang time
+     * has passed; nothing recorded. Each read gets a byte well within any read timeout.
+     */
+    DRIP,
     /** Record the images, then close without an answer: the case that double-counts. */
     RECORD_THEN_DROP,
     /**
@@ -237,6 +242,7 @@ public final class BflStandIn implements AutoCloseable {
         throw new DroppedConnection();
       }
       case DROP -> throw new DroppedConnection();
+      case DRIP -> drip(exchange);
       case RECORD_THEN_DROP -> {
         record(images);
         throw new DroppedConnection();
@@ -247,6 +253,26 @@ public final class BflStandIn implements AutoCloseable {
               403,
               "x".repeat(190) + " key " + exchange.getRequestHeaders().getFirst("x-key"));
     }
+  }
+
+  private void drip(HttpExchange exchange) throws IOException {
+    long end = System.nanoTime() + hang.toNanos();
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, 100_000);
+    OutputStream out = exchange.getResponseBody();
+    while (System.nanoTime() < end) {
+      out.write(' ');
+      out.flush();
+      try {
+        if (closing.await(100, TimeUnit.MILLISECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new DroppedConnection();
   }
 
   private void record(long images) {
