@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * byte, and to the end), and a run over a revision already complete.
  *
  * <p>{@code ./mvnw -B -q -pl loader -am package -DskipTests -Ploader-benchmark} (flags: {@code
- * -Dbench.mb=2000}, {@code -Dbench.layout=single}, {@code -Dbench.runs=3}, {@code
- * -Dbench.parallel=4}, and {@code -Dfluxops.jvmFlags="..."} to try other JVM flags).
+ * -Dbench.mb=2000}, {@code -Dbench.layout=single}, {@code -Dbench.connectionMBps=50}, {@code
+ * -Dbench.runs=3}, {@code -Dbench.parallel=4}, and {@code -Dfluxops.jvmFlags="..."} to try other
+ * JVM flags).
  */
 public final class LoaderBenchmark {
   private static final String REPO = "black-forest-labs/FLUX.1-dev";
@@ -38,12 +39,22 @@ public final class LoaderBenchmark {
     String parallel = System.getProperty("bench.parallel", "4");
     Path work = Files.createDirectories(Path.of("loader/target/bench").toAbsolutePath());
     System.out.println("JVM flags: " + String.join(" ", LoaderProcess.jvmFlags()));
+    boolean single = System.getProperty("bench.layout", "flux").equals("single");
+    long perConnection = Long.getLong("bench.connectionMBps", 0) * 1_000_000;
     System.out.printf(
         Locale.ROOT,
-        "repo: %d MB in 6 files (60/25/10/4 %% LFS + 2 small), %s at once%n",
+        "repo: %d MB in %s; %s connections, %s-byte segments; file host %s%n",
         totalMb,
-        parallel);
+        single
+            ? "2 files (98 % in one: BFL's single-file layout)"
+            : "6 files (60/25/10/4 % LFS + 2 small)",
+        parallel,
+        System.getProperty("bench.segment", "268435456"),
+        perConnection > 0
+            ? "capped at " + perConnection / 1_000_000 + " MB/s per connection"
+            : "uncapped");
     try (StandInHub hub = StandInHub.start()) {
+      hub.faults().bytesPerSecond(perConnection);
       List<StandInFile> files = files(totalMb * 1_000_000);
       String commit = hub.commit(REPO, "main", files);
       files.forEach(f -> f.content().sha256()); // hashed before timing, as the Hub stores them
@@ -94,13 +105,14 @@ public final class LoaderBenchmark {
     }
     long kept = bytesOnClaim(cache);
     hub.clearServed();
+    hub.faults().bytesPerSecond(Long.getLong("bench.connectionMBps", 0) * 1_000_000);
     long start = System.nanoTime();
     int exit;
     double firstByte = -1;
     try (LoaderProcess loader =
         LoaderProcess.start(env(hub, cache, parallel), cache.resolveSibling("resume.log"))) {
       while (loader.process().isAlive()) {
-        if (firstByte < 0 && hub.served().stream().anyMatch(LoaderBenchmark::resumedRange)) {
+        if (firstByte < 0 && hub.arrived().stream().anyMatch(LoaderBenchmark::resumedRange)) {
           firstByte = (System.nanoTime() - start) / 1e9;
         }
         Thread.sleep(5);

@@ -64,6 +64,7 @@ public final class StandInHub implements AutoCloseable {
   private final ExecutorService executor;
   private final Faults faults = new Faults();
   private final List<Served> served = new CopyOnWriteArrayList<>();
+  private final List<Served> arrived = new CopyOnWriteArrayList<>();
   private final Map<String, Repo> repos = new ConcurrentHashMap<>();
   private final Map<String, String> renamed = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> accepted = new ConcurrentHashMap<>();
@@ -126,6 +127,11 @@ public final class StandInHub implements AutoCloseable {
    * Forgets the requests served so far, once none is in flight: a connection of a killed client
    * ends (and is recorded) only when the stand-in next writes to it.
    */
+  /** Requests to the file host as they arrived (status 0), before their answer is sent. */
+  public List<Served> arrived() {
+    return List.copyOf(arrived);
+  }
+
   /** The most requests the file host served at one time. */
   public int maxConcurrentFileRequests() {
     return maxActiveFiles.get();
@@ -136,6 +142,7 @@ public final class StandInHub implements AutoCloseable {
         .atMost(java.time.Duration.ofSeconds(30))
         .until(() -> active.get() == 0);
     served.clear();
+    arrived.clear();
   }
 
   /**
@@ -307,6 +314,7 @@ public final class StandInHub implements AutoCloseable {
     int status = -1;
     active.incrementAndGet();
     maxActiveFiles.accumulateAndGet(activeFiles.incrementAndGet(), Math::max);
+    arrived.add(served("files", exchange, 0));
     try (exchange) {
       status = answerFiles(exchange);
     } finally {
@@ -487,15 +495,18 @@ public final class StandInHub implements AutoCloseable {
   private void record(String host, HttpExchange exchange, int answered) {
     int status = answered != -1 ? answered : sending.get();
     sending.remove();
+    served.add(served(host, exchange, status));
+  }
+
+  private static Served served(String host, HttpExchange exchange, int status) {
     String range = exchange.getRequestHeaders().getFirst("Range");
-    served.add(
-        new Served(
-            host,
-            exchange.getRequestMethod(),
-            decode(exchange.getRequestURI().getRawPath()),
-            range == null ? "" : range,
-            exchange.getRequestHeaders().containsKey("Authorization"),
-            status));
+    return new Served(
+        host,
+        exchange.getRequestMethod(),
+        decode(exchange.getRequestURI().getRawPath()),
+        range == null ? "" : range,
+        exchange.getRequestHeaders().containsKey("Authorization"),
+        status);
   }
 
   private static Map<String, String> query(String raw) {
