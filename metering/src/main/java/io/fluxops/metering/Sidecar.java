@@ -209,7 +209,7 @@ public final class Sidecar implements AutoCloseable {
         new StatusDocument.Snapshot(
             config,
             journal.state(),
-            journal.failure(),
+            journal.failure().or(() -> journal.full().map(f -> "journal full: " + f)),
             journal.damage(),
             reporter.licenseState(),
             reporter.lastError(),

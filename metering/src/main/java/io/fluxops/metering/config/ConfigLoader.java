@@ -217,6 +217,10 @@ public final class ConfigLoader {
       Files.delete(probe);
       return dir;
     } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+        // Writable, but full: the journal starts anyway, refusing counts until there is room.
+        return dir;
+      }
       throw new ConfigException(
           setting.key(),
           dir

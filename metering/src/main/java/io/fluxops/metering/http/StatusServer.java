@@ -97,14 +97,16 @@ public final class StatusServer {
 
   /**
    * Not ready while counts cannot be taken: the pod then leaves its Service, and serves no images
-   * that could not be counted. A damaged journal is not a liveness failure: a restart would find
-   * the same damage.
+   * that could not be counted. A damaged journal or a full volume is not a liveness failure: a
+   * restart would find the same damage, or the same full volume.
    */
   private Optional<String> readyProblem() {
     if (!ready) {
       return Optional.of("shutting down");
     }
-    return liveProblem().or(journal::damage);
+    return liveProblem()
+        .or(journal::damage)
+        .or(() -> journal.full().map(f -> "journal full: " + f));
   }
 
   private static void probe(HttpExchange exchange, Optional<String> problem) throws IOException {

@@ -46,6 +46,8 @@ public final class Journal implements AutoCloseable {
   private volatile JournalState state;
   private volatile String failure;
   private final String damage;
+  private volatile String full;
+  private long lastRecoveryNanos;
   private long sequence;
   private volatile long commitStartedNanos;
   private boolean closed;
@@ -99,12 +101,60 @@ public final class Journal implements AutoCloseable {
         return new Journal(file, clock, replay, replay.state(), compactAtBytes, refusal(why));
       }
       JournalState recovered = replay.state().recoveredAfterCrash();
-      file.rewrite(recovered, replay.sequence());
-      return new Journal(file, clock, replay, recovered, compactAtBytes, null);
+      Journal journal = new Journal(file, clock, replay, recovered, compactAtBytes, null);
+      journal.startWriting(dir);
+      return journal;
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
     }
+  }
+
+  /**
+   * Rewrites the log as one checkpoint and holds the reserve. On a full volume, the reserve (kept
+   * from an earlier start) makes room for that; without room, the log goes on as it is, and the
+   * journal starts full: it refuses counts and records reports, so what is pending still reaches
+   * BFL.
+   */
+  private void startWriting(Path dir) throws IOException {
+    JournalState recovered = state;
+    try {
+      file.rewrite(recovered, sequence);
+    } catch (IOException e) {
+      if (!isNoSpace(e)) {
+        throw e;
+      }
+      file.releaseReserve();
+      try {
+        file.rewrite(recovered, sequence);
+      } catch (IOException again) {
+        if (!isNoSpace(again)) {
+          throw again;
+        }
+        long intact = java.nio.file.Files.size(dir.resolve(JournalFile.LOG)) - replay.tornBytes();
+        file.continueLog(intact);
+      }
+      full = "the volume is full (" + e.getMessage() + ")";
+      LOG.log(
+          Level.ERROR,
+          "journal volume full at start: counts are refused until it has space again; what is"
+              + " pending is still reported");
+      return;
+    }
+    try {
+      file.ensureReserve();
+    } catch (IOException e) {
+      if (!isNoSpace(e)) {
+        throw e;
+      }
+      full = "the volume is full (" + e.getMessage() + ")";
+    }
+  }
+
+  /** ENOSPC or EDQUOT: the JDK says so only in the message. */
+  static boolean isNoSpace(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("No space left on device") || message.contains("Disk quota exceeded");
   }
 
   private static String refusal(String why) {
@@ -130,6 +180,15 @@ public final class Journal implements AutoCloseable {
    */
   public Optional<String> damage() {
     return Optional.ofNullable(damage);
+  }
+
+  /**
+   * Why the journal refuses counts for now, if it does: its volume is full. Reports are still
+   * recorded (in the space of the reserve); counts are taken again once the reserve can be made
+   * anew, which is tried at most once a second, when a count arrives.
+   */
+  public Optional<String> full() {
+    return Optional.ofNullable(full);
   }
 
   /** Why the journal stopped accepting writes, if it did. */
@@ -187,6 +246,10 @@ public final class Journal implements AutoCloseable {
   }
 
   private JournalState append(Event event) throws JournalException {
+    boolean count = event.type() == EventType.ACCEPT || event.type() == EventType.OBSERVE;
+    if (count && full != null && !recovered()) {
+      throw new JournalException("journal full: " + full + "; the count was not recorded", null);
+    }
     CompletableFuture<JournalState> done = new CompletableFuture<>();
     synchronized (queue) {
       if (failure != null || damage != null || closed) {
@@ -210,6 +273,31 @@ public final class Journal implements AutoCloseable {
       throw new JournalException("interrupted while waiting for the journal", e);
     } catch (ExecutionException e) {
       throw new JournalException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Whether the volume has room again: the reserve could be made anew. */
+  private boolean recovered() {
+    commitLock.lock();
+    try {
+      if (full == null) {
+        return true;
+      }
+      if (System.nanoTime() - lastRecoveryNanos < 1_000_000_000L) {
+        return false;
+      }
+      lastRecoveryNanos = System.nanoTime();
+      file.ensureReserve();
+      if (file.size() > JournalCodec.CHECKPOINT_SIZE) {
+        file.rewrite(state, sequence);
+      }
+      full = null;
+      LOG.log(Level.INFO, "journal volume has space again: counts are taken");
+      return true;
+    } catch (IOException e) {
+      return false;
+    } finally {
+      commitLock.unlock();
     }
   }
 
@@ -247,10 +335,15 @@ public final class Journal implements AutoCloseable {
     long start = System.nanoTime();
     commitStartedNanos = start;
     try {
-      file.append(buffer);
+      appendOrUseReserve();
     } catch (IOException e) {
-      fail(e);
-      group.forEach(p -> p.done().completeExceptionally(unavailable()));
+      if (isNoSpace(e)) {
+        JournalException refused = new JournalException("journal full: " + full, e);
+        group.forEach(p -> p.done().completeExceptionally(refused));
+      } else {
+        fail(e);
+        group.forEach(p -> p.done().completeExceptionally(unavailable()));
+      }
       return;
     } finally {
       commitStartedNanos = 0;
@@ -264,14 +357,42 @@ public final class Journal implements AutoCloseable {
     compactIfLarge();
   }
 
+  /**
+   * Appends the buffered group. On a full volume the journal turns full (counts refused from now
+   * on), gives the reserve back and tries once more, so that the group, and the reports after it,
+   * still land.
+   */
+  private void appendOrUseReserve() throws IOException {
+    try {
+      file.append(buffer);
+    } catch (IOException e) {
+      if (!isNoSpace(e)) {
+        throw e;
+      }
+      full = "the volume is full (" + e.getMessage() + ")";
+      LOG.log(Level.ERROR, "journal volume full: counts are refused until it has space again");
+      if (!file.releaseReserve()) {
+        throw e;
+      }
+      buffer.rewind();
+      file.append(buffer);
+    }
+  }
+
   private void compactIfLarge() {
-    if (file.size() < compactAtBytes) {
+    // While full, the log shrinks back to a checkpoint sooner, to stay within the reserve.
+    long threshold = full == null ? compactAtBytes : JournalFile.RESERVE_BYTES / 4;
+    if (file.size() < threshold) {
       return;
     }
     try {
       file.rewrite(state, sequence);
     } catch (IOException e) {
-      fail(e);
+      if (isNoSpace(e)) {
+        full = "the volume is full (" + e.getMessage() + ")";
+      } else {
+        fail(e);
+      }
     }
   }
 
@@ -304,7 +425,14 @@ public final class Journal implements AutoCloseable {
     try {
       commitQueued();
       if (failure == null && damage == null) {
-        file.rewrite(state, sequence);
+        try {
+          file.rewrite(state, sequence);
+        } catch (IOException e) {
+          // A full volume: the log stays as it is, whole, for the next start.
+          if (!isNoSpace(e)) {
+            throw e;
+          }
+        }
       }
     } finally {
       commitLock.unlock();

@@ -25,6 +25,10 @@ final class JournalFile implements Closeable {
   static final String TMP = "journal.log.tmp";
   static final String LOCK = "journal.lock";
   static final String DAMAGED_PREFIX = "journal.damaged-";
+  static final String RESERVE = "journal.reserve";
+
+  /** Room for 1,600 records, 800 reports, once the volume is full. */
+  static final int RESERVE_BYTES = 64 * 1024;
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -211,6 +215,10 @@ final class JournalFile implements Closeable {
             StandardOpenOption.WRITE)) {
       writeFully(out, checkpoint);
       out.force(true);
+    } catch (IOException e) {
+      // A full disk: leave no empty temporary file behind; the log beside it is whole.
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     closeLog();
     Files.move(tmp, dir.resolve(LOG), StandardCopyOption.ATOMIC_MOVE);
@@ -219,10 +227,66 @@ final class JournalFile implements Closeable {
     size = log.size();
   }
 
-  /** Appends {@code records} and waits until they are on disk. */
+  /**
+   * Appends {@code records} and waits until they are on disk. A write that fails (a full disk) is
+   * cut off again, so that the next append does not follow half a record.
+   */
   void append(ByteBuffer records) throws IOException {
-    size += writeFully(log, records);
-    log.force(false);
+    long before = size;
+    try {
+      size += writeFully(log, records);
+      log.force(false);
+    } catch (IOException e) {
+      size = before;
+      try {
+        log.truncate(before);
+      } catch (IOException ignored) {
+        // The replay drops a torn end; what matters is the append's own failure.
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Keeps appending to the log as it is, when no checkpoint could be written (a full disk): the
+   * torn end, if any, is cut off first, which needs no space.
+   */
+  void continueLog(long intactBytes) throws IOException {
+    closeLog();
+    log = FileChannel.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    log.truncate(intactBytes);
+    log.position(intactBytes);
+    log.force(true);
+    size = intactBytes;
+  }
+
+  /**
+   * Makes sure {@link #RESERVE_BYTES} of the volume are held by {@code journal.reserve}, space that
+   * {@link #releaseReserve()} gives back to the journal when the volume fills up, so that reports
+   * can still be opened and closed.
+   */
+  void ensureReserve() throws IOException {
+    Path reserve = dir.resolve(RESERVE);
+    if (Files.exists(reserve) && Files.size(reserve) == RESERVE_BYTES) {
+      return;
+    }
+    try (FileChannel out =
+        FileChannel.open(
+            reserve,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      writeFully(out, ByteBuffer.allocate(RESERVE_BYTES));
+      out.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(reserve);
+      throw e;
+    }
+  }
+
+  /** Gives the reserve's space back to the volume; whether there was one. */
+  boolean releaseReserve() throws IOException {
+    return Files.deleteIfExists(dir.resolve(RESERVE));
   }
 
   /** Bytes in the log. */

@@ -144,6 +144,10 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
         .description("1 when the journal cannot be written and counts are refused")
         .tags(common)
         .register(registry);
+    Gauge.builder(PREFIX + "journal.full", journal, j -> j.full().isPresent() ? 1 : 0)
+        .description("1 while the journal's volume is full: counts are refused, reports go on")
+        .tags(common)
+        .register(registry);
     Gauge.builder(PREFIX + "journal.damaged", journal, j -> j.damage().isPresent() ? 1 : 0)
         .description(
             "1 when the journal was found damaged at start: counts are refused, nothing is reported")
