@@ -73,11 +73,10 @@ public final class FluxOpsOperator implements AutoCloseable {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  // Server-side apply is off for the primary and the dependents: the operator
-                  // must behave the same against every API server it meets, including the
-                  // Fabric8 mock server the tests run, which does not implement it.
-                  .withUseSSAToPatchPrimaryResource(false)
-                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  // How owned objects and status are written: see OperatorOptions and
+                  // BENCHMARKS.md ("Server-side apply or not") for the measurements.
+                  .withUseSSAToPatchPrimaryResource(config.serverSideApply())
+                  .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
                   .withCloseClientOnStop(false)
                   // Reconcile metrics per controller, not per resource: a fleet of a thousand
                   // FluxDeployments would otherwise carry a latency histogram each. FleetMetrics

@@ -24,6 +24,7 @@ class BadValuesTest {
           unknown-pull-policy.yaml                   | at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'
           invalid-namespace.yaml                     | at '/watchNamespaces/0': 'Flux_Team' does not match pattern
           negative-price.yaml                        | at '/costs/gpuHourlyPriceUsd/rtx4090': minimum: got -1, want 0
+          price-not-a-number.yaml                    | at '/costs/gpuHourlyPriceUsd/rtx4090': 'cheap' does not match pattern
           existing-service-account-without-name.yaml | serviceAccount.name: name the existing ServiceAccount to run the operator as, or set serviceAccount.create=true
           inference-network-policy-without-namespaces.yaml | inferenceNetworkPolicy.enabled needs watchNamespaces
           replicas-without-leader-election.yaml      | replicaCount is 3 but leaderElection.enabled is false: replicas without leader election would all reconcile the same FluxDeployments. Set leaderElection.enabled=true, or replicaCount=1.

@@ -108,6 +108,25 @@ class OperatorDeploymentTest {
   }
 
   @Test
+  void pricesGivenAsHelmSetStringsReachTheOperatorAsTheyWereTyped() {
+    var container =
+        HelmChart.render("prices-as-strings.yaml")
+            .one(Deployment.class, HelmChart.RELEASE)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getName().contains("PRICE"))
+        .extracting(EnvVar::getName, EnvVar::getValue)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("FLUXOPS_GPU_PRICE_RTX_4090", "0.34"),
+            org.assertj.core.groups.Tuple.tuple("FLUXOPS_GPU_PRICE_BLACKWELL", "1.2"),
+            org.assertj.core.groups.Tuple.tuple("FLUXOPS_API_PRICE_PER_IMAGE", "0.04"));
+  }
+
+  @Test
   void withoutLeaderElectionTwoOperatorsNeverOverlap() {
     RenderedChart single = HelmChart.render("leader-election-off.yaml");
     Deployment d = single.one(Deployment.class, HelmChart.RELEASE);

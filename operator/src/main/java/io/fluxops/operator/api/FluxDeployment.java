@@ -54,8 +54,13 @@ public class FluxDeployment extends CustomResource<FluxDeploymentSpec, FluxDeplo
   public static final String GROUP = "fluxops.io";
   public static final String VERSION = "v1alpha1";
 
+  /**
+   * No status until the operator writes one. An empty status object here would make the status
+   * patch a JSON Patch that adds fields under {@code /status}, which a real API server refuses
+   * (422) while the FluxDeployment has no status yet: the parent must exist for "add".
+   */
   @Override
   protected FluxDeploymentStatus initStatus() {
-    return new FluxDeploymentStatus();
+    return null;
   }
 }

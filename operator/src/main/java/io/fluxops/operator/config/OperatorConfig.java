@@ -16,6 +16,7 @@ import java.util.Set;
  * @param usagePollInterval how often the metering sidecars are read
  * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
  * @param apiPricePerImageUsd the managed API's default price per image
+ * @param serverSideApply whether owned objects and status are written with server-side apply
  */
 public record OperatorConfig(
     String meteringImage,
@@ -26,7 +27,8 @@ public record OperatorConfig(
     Duration leaseDuration,
     Duration usagePollInterval,
     Map<String, Double> gpuHourlyPriceUsd,
-    double apiPricePerImageUsd) {
+    double apiPricePerImageUsd,
+    boolean serverSideApply) {
 
   public static final String LEASE_NAME = "fluxops-operator";
 

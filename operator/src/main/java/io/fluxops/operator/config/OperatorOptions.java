@@ -124,6 +124,13 @@ public final class OperatorOptions {
           "0.04",
           "The managed API's price per image to compare with (FLUX Pro 1.1, May 2026).");
 
+  public static final Option SERVER_SIDE_APPLY =
+      new Option(
+          "FLUXOPS_SERVER_SIDE_APPLY",
+          "false",
+          "Write owned objects and status with server-side apply (true) or with JSON patches and"
+              + " updates that JOSDK matches against the desired object (false).");
+
   /** All options, for documentation and the chart. */
   public static final List<Option> ALL =
       List.of(
@@ -136,7 +143,8 @@ public final class OperatorOptions {
           USAGE_POLL_SECONDS,
           GPU_PRICE_RTX_4090,
           GPU_PRICE_BLACKWELL,
-          API_PRICE_PER_IMAGE);
+          API_PRICE_PER_IMAGE,
+          SERVER_SIDE_APPLY);
 
   private OperatorOptions() {}
 
@@ -167,6 +175,7 @@ public final class OperatorOptions {
         Duration.ofSeconds(LEASE_DURATION_SECONDS.readInt(environment, 2, 600)),
         Duration.ofSeconds(USAGE_POLL_SECONDS.readInt(environment, 1, 3600)),
         gpuPrices,
-        API_PRICE_PER_IMAGE.readPrice(environment));
+        API_PRICE_PER_IMAGE.readPrice(environment),
+        SERVER_SIDE_APPLY.readBoolean(environment));
   }
 }

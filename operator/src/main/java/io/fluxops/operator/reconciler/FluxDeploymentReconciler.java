@@ -219,11 +219,26 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
         status.getObservedGeneration(),
         now);
     Optional<Duration> recheck =
-        Stream.concat(
-                stuck ? Stream.of(STUCK_POD_RECHECK) : Stream.empty(),
-                decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)).stream())
+        Stream.of(
+                stuck ? Optional.of(STUCK_POD_RECHECK) : Optional.<Duration>empty(),
+                decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)),
+                awaitingDeployment(fd, spec, decision))
+            .flatMap(Optional::stream)
             .min(Comparator.naturalOrder());
     return new Observation(status, recheck);
+  }
+
+  /**
+   * An autoscaled FluxDeployment whose Deployment this reconcile has just created is not in the
+   * informer's cache yet, so there was nothing to scale. The SDK does not reconcile again for the
+   * operator's own create, and a queue whose reading does not change (a Redis backlog with no pods
+   * to start) sends no event either: look again after one poll interval.
+   */
+  private static Optional<Duration> awaitingDeployment(
+      FluxDeployment fd, ValidatedSpec spec, Optional<Decision> decision) {
+    return spec.autoscaled() && !fd.getSpec().isPaused() && decision.isEmpty()
+        ? Optional.of(Duration.ofSeconds(spec.spec().getAutoscaling().getPollIntervalSeconds()))
+        : Optional.empty();
   }
 
   @Override

@@ -99,13 +99,7 @@ class ApiServerFaultsTest {
         .atMost(CONVERGED)
         .untilAsserted(
             () ->
-                assertThat(
-                        cluster
-                            .fluxDeployment(NS, "tools-4090")
-                            .get()
-                            .getStatus()
-                            .getObservedGeneration())
-                    .isEqualTo(1L));
+                assertThat(cluster.status(NS, "tools-4090").getObservedGeneration()).isEqualTo(1L));
   }
 
   @Test

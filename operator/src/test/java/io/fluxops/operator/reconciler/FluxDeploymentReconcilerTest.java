@@ -80,7 +80,7 @@ class FluxDeploymentReconcilerTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var status = fluxDeployment(fd.getMetadata().getName()).get().getStatus();
+              var status = cluster.status(NS, fd.getMetadata().getName());
               assertThat(status.getObservedGeneration()).isEqualTo(1L);
               assertThat(status.getSelector())
                   .isEqualTo(
@@ -102,7 +102,7 @@ class FluxDeploymentReconcilerTest {
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              var status = fluxDeployment("kontext-blackwell").get().getStatus();
+              var status = cluster.status(NS, "kontext-blackwell");
               assertThat(status.getReady()).isEqualTo("2/2");
               assertThat(condition("kontext-blackwell", ConditionType.READY).getStatus())
                   .isEqualTo("True");
@@ -141,7 +141,8 @@ class FluxDeploymentReconcilerTest {
                     .isEqualTo("example.com/flux-server:2.0"));
     await()
         .atMost(TIMEOUT)
-        .until(() -> fluxDeployment("tools-4090").get().getStatus().getObservedGeneration() == 2L);
+        .until(
+            () -> Long.valueOf(2).equals(cluster.status(NS, "tools-4090").getObservedGeneration()));
   }
 
   @Test
@@ -213,7 +214,9 @@ class FluxDeploymentReconcilerTest {
     await()
         .atMost(TIMEOUT)
         .until(
-            () -> fluxDeployment("kontext-blackwell").get().getStatus().getDesiredReplicas() == 5);
+            () ->
+                Integer.valueOf(5)
+                    .equals(cluster.status(NS, "kontext-blackwell").getDesiredReplicas()));
   }
 
   @Test

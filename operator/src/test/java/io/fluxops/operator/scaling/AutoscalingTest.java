@@ -59,7 +59,7 @@ class AutoscalingTest {
         .atMost(MockCluster.TIMEOUT)
         .untilAsserted(
             () -> {
-              var status = cluster.fluxDeployment(NS, NAME).get().getStatus();
+              var status = cluster.status(NS, NAME);
               assertThat(status.getDesiredReplicas()).isEqualTo(5);
               assertThat(status.getQueueDepth()).isEqualTo(10L);
               assertThat(status.getLastScaleTime()).isNotNull();
@@ -157,10 +157,7 @@ class AutoscalingTest {
     Instant drained = Instant.now();
     await()
         .atMost(MockCluster.TIMEOUT)
-        .until(
-            () ->
-                Long.valueOf(0)
-                    .equals(cluster.fluxDeployment(NS, NAME).get().getStatus().getQueueDepth()));
+        .until(() -> Long.valueOf(0).equals(cluster.status(NS, NAME).getQueueDepth()));
 
     cluster.stopOperator();
     cluster.startOperator();

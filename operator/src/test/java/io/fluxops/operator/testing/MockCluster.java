@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fluxops.operator.FluxOpsOperator;
 import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.status.ConditionType;
@@ -134,6 +135,15 @@ public final class MockCluster implements AutoCloseable {
         .until(
             () -> client.apps().deployments().inNamespace(namespace).withName(name).get(),
             d -> d != null);
+  }
+
+  /**
+   * A FluxDeployment's status; an empty one while the operator has written none (a FluxDeployment
+   * starts without a status, as on a real API server).
+   */
+  public FluxDeploymentStatus status(String namespace, String name) {
+    var fd = fluxDeployment(namespace, name).get();
+    return fd == null || fd.getStatus() == null ? new FluxDeploymentStatus() : fd.getStatus();
   }
 
   /** A condition of a FluxDeployment; an empty one while it has none. */
