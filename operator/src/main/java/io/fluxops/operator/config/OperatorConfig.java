@@ -14,6 +14,7 @@ import java.util.Set;
  * @param leaseNamespace namespace of the Lease
  * @param leaseDuration how long the Lease holds without renewal
  * @param usagePollInterval how often the metering sidecars are read
+ * @param apiUnreachableAfter how long the API server may not answer before {@code /healthz} fails
  * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
  * @param apiPricePerImageUsd the managed API's default price per image
  * @param serverSideApply whether owned objects and status are written with server-side apply
@@ -26,6 +27,7 @@ public record OperatorConfig(
     String leaseNamespace,
     Duration leaseDuration,
     Duration usagePollInterval,
+    Duration apiUnreachableAfter,
     Map<String, Double> gpuHourlyPriceUsd,
     double apiPricePerImageUsd,
     boolean serverSideApply) {

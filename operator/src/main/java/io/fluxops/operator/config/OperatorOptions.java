@@ -105,6 +105,13 @@ public final class OperatorOptions {
           "How often the operator reads each pod's metering sidecar for status.usage, status.cost"
               + " and the Metering condition.");
 
+  public static final Option API_UNREACHABLE_SECONDS =
+      new Option(
+          "FLUXOPS_API_UNREACHABLE_SECONDS",
+          "60",
+          "/healthz fails once the Kubernetes API has not answered for this long (the operator"
+              + " asks for its version every 10 s), so the liveness probe restarts the operator.");
+
   public static final Option GPU_PRICE_RTX_4090 =
       new Option(
           "FLUXOPS_GPU_PRICE_RTX_4090",
@@ -141,6 +148,7 @@ public final class OperatorOptions {
           LEASE_NAMESPACE,
           LEASE_DURATION_SECONDS,
           USAGE_POLL_SECONDS,
+          API_UNREACHABLE_SECONDS,
           GPU_PRICE_RTX_4090,
           GPU_PRICE_BLACKWELL,
           API_PRICE_PER_IMAGE,
@@ -174,6 +182,7 @@ public final class OperatorOptions {
         leaseNamespace,
         Duration.ofSeconds(LEASE_DURATION_SECONDS.readInt(environment, 2, 600)),
         Duration.ofSeconds(USAGE_POLL_SECONDS.readInt(environment, 1, 3600)),
+        Duration.ofSeconds(API_UNREACHABLE_SECONDS.readInt(environment, 15, 3600)),
         gpuPrices,
         API_PRICE_PER_IMAGE.readPrice(environment),
         SERVER_SIDE_APPLY.readBoolean(environment));
