@@ -5,126 +5,156 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fluxops.autoscale.ScalingPolicy;
 import io.fluxops.common.FluxModel;
 import io.fluxops.common.GpuType;
+import io.fluxops.operator.CommandLines;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.tools.simulate.Trace;
 import io.fluxops.tools.simulate.TraceCsv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar fluxops-tools.jar plan ...}: parses the options, runs {@link Planner} and prints
  * a table or JSON. A bad option is one line on stderr and exit code 2.
  */
-public final class PlanCommand {
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    versionProvider = CommandLines.Version.class,
+    sortOptions = false,
+    description =
+        "Sizes a FluxDeployment before you buy GPUs: GPUs, GPU-hours and monthly cost against the"
+            + " managed API, the break-even volume and BFL's licence threshold.")
+public final class PlanCommand implements Callable<Integer> {
 
   /** Exit code for a bad argument. */
-  public static final int USAGE_ERROR = 2;
+  public static final int USAGE_ERROR = CommandLines.USAGE_ERROR;
 
-  static final String USAGE =
-      "usage: java -jar fluxops-tools.jar plan --model SLUG --gpu rtx-4090|blackwell"
-          + " --images-per-month N\n"
-          + "         [--trace FILE.csv] [--slo 60s] [--gpu-price USD_PER_HOUR]"
-          + " [--api-price USD_PER_IMAGE]\n"
-          + "         [--min-replicas 1] [--max-replicas 64] [--engineering-cost USD_PER_MONTH]"
-          + " [--output table|json]";
+  @Spec private CommandSpec spec;
 
-  private static final List<String> OPTIONS =
-      List.of(
-          "--model",
-          "--gpu",
-          "--images-per-month",
-          "--trace",
-          "--slo",
-          "--gpu-price",
-          "--api-price",
-          "--min-replicas",
-          "--max-replicas",
-          "--engineering-cost",
-          "--output");
+  @Option(names = "--model", required = true, paramLabel = "SLUG", description = "The model.")
+  private String model;
 
-  private PlanCommand() {}
+  @Option(
+      names = "--gpu",
+      required = true,
+      paramLabel = "rtx-4090|blackwell",
+      description = "The GPU type.")
+  private String gpu;
 
-  /** Runs the command; returns the process exit code. */
+  @Option(
+      names = "--images-per-month",
+      required = true,
+      paramLabel = "N",
+      description = "Images generated in a month.")
+  private String imagesPerMonth;
+
+  @Option(
+      names = "--trace",
+      paramLabel = "FILE.csv",
+      description =
+          "Replay this request trace's shape, scaled to the volume, through the autoscaler.")
+  private String trace;
+
+  @Option(
+      names = "--slo",
+      paramLabel = "DURATION",
+      description = "Longest wait before an image starts (default ${DEFAULT-VALUE}).")
+  private String slo = "60s";
+
+  @Option(
+      names = "--gpu-price",
+      paramLabel = "USD_PER_HOUR",
+      description = "Price of a GPU hour (default: the operator's for the GPU type).")
+  private String gpuPrice;
+
+  @Option(
+      names = "--api-price",
+      paramLabel = "USD_PER_IMAGE",
+      description = "The managed API's price per image (default: the operator's, $0.04).")
+  private String apiPrice = OperatorOptions.API_PRICE_PER_IMAGE.defaultValue();
+
+  @Option(
+      names = "--min-replicas",
+      paramLabel = "N",
+      description = "Pods kept at the least (default ${DEFAULT-VALUE}: one warm GPU).")
+  private String minReplicas = String.valueOf(ScalingPolicy.DEFAULT_MIN_REPLICAS);
+
+  @Option(
+      names = "--max-replicas",
+      paramLabel = "N",
+      description = "Pods run at the most (default ${DEFAULT-VALUE}).")
+  private String maxReplicas = "64";
+
+  @Option(
+      names = "--engineering-cost",
+      paramLabel = "USD_PER_MONTH",
+      description = "A fixed monthly cost besides GPUs, e.g. your team's time (default 0).")
+  private String engineeringCost = "0";
+
+  @Option(
+      names = "--output",
+      paramLabel = "table|json",
+      description = "Output format (default ${DEFAULT-VALUE}).")
+  private String output = "table";
+
+  /** Runs the command as {@code fluxops-tools plan ARGS}; returns the process exit code. */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.contains("--help") || args.contains("-h")) {
-      out.println(USAGE);
-      return 0;
-    }
+    CommandLine cmd = io.fluxops.tools.Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> all = new java.util.ArrayList<>();
+    all.add("plan");
+    all.addAll(args);
+    return cmd.execute(all.toArray(String[]::new));
+  }
+
+  @Override
+  public Integer call() {
     PlanInputs inputs;
     boolean json;
     try {
-      Map<String, String> options = parse(args);
-      json = outputIsJson(options.getOrDefault("--output", "table"));
-      inputs = inputs(options);
+      json = outputIsJson(output);
+      inputs = inputs();
     } catch (IllegalArgumentException e) {
-      err.println("fluxops plan: " + e.getMessage());
-      return USAGE_ERROR;
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     PlanResult result = Planner.plan(inputs);
+    PrintWriter out = spec.commandLine().getOut();
     out.print(json ? json(inputs, result) : table(inputs, result));
+    out.flush();
     return 0;
   }
 
-  private static Map<String, String> parse(List<String> args) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String name = args.get(i);
-      String value = null;
-      int eq = name.indexOf('=');
-      if (name.startsWith("--") && eq > 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException(
-            "unknown option '" + name + "': use " + String.join(", ", OPTIONS));
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      options.put(name, value);
-    }
-    for (String required : List.of("--model", "--gpu", "--images-per-month")) {
-      if (!options.containsKey(required)) {
-        throw new IllegalArgumentException(required + " is required; --help shows every option");
-      }
-    }
-    return options;
-  }
-
-  private static PlanInputs inputs(Map<String, String> options) {
-    FluxModel model = model(options.get("--model"));
-    GpuType gpu = GpuType.parse(options.get("--gpu"));
+  private PlanInputs inputs() {
+    FluxModel model = model(this.model);
+    GpuType gpu = GpuType.parse(this.gpu);
     return new PlanInputs(
         model,
         gpu,
-        wholeNumber("--images-per-month", options.get("--images-per-month")),
-        number("--gpu-price", options.getOrDefault("--gpu-price", defaultGpuPrice(gpu))),
-        number(
-            "--api-price",
-            options.getOrDefault(
-                "--api-price", OperatorOptions.API_PRICE_PER_IMAGE.defaultValue())),
-        seconds(options.getOrDefault("--slo", "60s")),
-        (int)
-            wholeNumber(
-                "--min-replicas",
-                options.getOrDefault(
-                    "--min-replicas", String.valueOf(ScalingPolicy.DEFAULT_MIN_REPLICAS))),
-        (int) wholeNumber("--max-replicas", options.getOrDefault("--max-replicas", "64")),
-        number("--engineering-cost", options.getOrDefault("--engineering-cost", "0")),
-        trace(options.get("--trace")));
+        wholeNumber("--images-per-month", imagesPerMonth),
+        number("--gpu-price", gpuPrice != null ? gpuPrice : defaultGpuPrice(gpu)),
+        number("--api-price", apiPrice),
+        seconds(slo),
+        replicas("--min-replicas", minReplicas),
+        replicas("--max-replicas", maxReplicas),
+        number("--engineering-cost", engineeringCost),
+        trace(trace));
   }
 
   private static String defaultGpuPrice(GpuType gpu) {
@@ -154,6 +184,15 @@ public final class PlanCommand {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(option + " must be a whole number, got '" + value + "'");
     }
+  }
+
+  private static int replicas(String option, String value) {
+    long replicas = wholeNumber(option, value);
+    if (replicas > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          option + " must be at most " + Integer.MAX_VALUE + ", got " + value);
+    }
+    return (int) replicas;
   }
 
   private static double number(String option, String value) {
@@ -220,10 +259,12 @@ public final class PlanCommand {
         "GPU throughput",
         String.format(
             Locale.ROOT,
-            "%.0f images/h per GPU (%.1f s per image, FLUX.1-dev 1024², 28 steps)",
+            "%.0f images/h per GPU (%.1f s per image, %s 1024², %d steps)",
             r.imagesPerHourPerGpu(),
-            in.gpu().secondsPerImage()));
-    row(t, "GPUs needed", String.valueOf(r.gpusNeeded()));
+            in.gpu().secondsPerImage(in.model()),
+            in.model().slug(),
+            in.model().steps()));
+    row(t, "GPUs needed", gpus(in, r));
     row(t, "GPU-hours per month", String.format(Locale.ROOT, "%,.1f", r.gpuHoursPerMonth()));
     row(
         t,
@@ -274,6 +315,26 @@ public final class PlanCommand {
     return t.toString();
   }
 
+  private static String gpus(PlanInputs in, PlanResult r) {
+    if (r.overCapacity() && r.method().equals("uniform")) {
+      return String.format(
+          Locale.ROOT,
+          "%d (--max-replicas); the volume needs %,d: at most %,d images/month fit in %d GPUs,"
+              + " raise --max-replicas",
+          r.gpusNeeded(),
+          r.gpusForVolume(),
+          r.capacityImagesPerMonth(),
+          r.gpusNeeded());
+    }
+    if (r.overCapacity()) {
+      return String.format(
+          Locale.ROOT,
+          "%d (--max-replicas: the autoscaler stayed at its maximum; see the queue wait)",
+          r.gpusNeeded());
+    }
+    return String.valueOf(r.gpusNeeded());
+  }
+
   private static String licence(PlanInputs in, PlanResult r) {
     if (!in.model().metered()) {
       return in.model().slug() + " is Apache-2.0: not metered, not invoiced";
@@ -307,9 +368,13 @@ public final class PlanCommand {
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put("inputs", inputs);
     plan.put("method", r.method());
-    plan.put("secondsPerImage", in.gpu().secondsPerImage());
+    plan.put("secondsPerImage", in.gpu().secondsPerImage(in.model()));
+    plan.put("steps", in.model().steps());
     plan.put("imagesPerHourPerGpu", r.imagesPerHourPerGpu());
     plan.put("gpusNeeded", r.gpusNeeded());
+    plan.put("gpusForVolume", r.gpusForVolume());
+    plan.put("overCapacity", r.overCapacity());
+    plan.put("capacityImagesPerMonth", r.capacityImagesPerMonth());
     plan.put("gpuHoursPerMonth", r.gpuHoursPerMonth());
     plan.put("gpuCostPerMonthUsd", r.gpuCostPerMonthUsd());
     plan.put("selfHostedCostPerMonthUsd", r.selfHostedCostPerMonthUsd());

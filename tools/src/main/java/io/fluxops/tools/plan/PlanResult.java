@@ -7,7 +7,13 @@ import java.util.OptionalLong;
  *
  * @param method {@code uniform} (load spread evenly over the month) or {@code trace:<name>}
  * @param imagesPerHourPerGpu images one busy GPU makes in an hour
- * @param gpusNeeded GPUs to provision: the most pods running at once
+ * @param gpusNeeded GPUs to provision: the most pods running at once, never above {@code
+ *     --max-replicas}
+ * @param gpusForVolume GPUs the volume needs spread evenly over the month, uncapped (may exceed
+ *     {@code gpusNeeded})
+ * @param overCapacity whether {@code --max-replicas} limited the plan: the volume needs more GPUs
+ *     (uniform), or the simulated autoscaler ran at its maximum (trace)
+ * @param capacityImagesPerMonth images {@code --max-replicas} busy GPUs make in a month
  * @param gpuHoursPerMonth GPU-hours the autoscaled deployment holds in a month
  * @param gpuCostPerMonthUsd those GPU-hours at the hourly price
  * @param selfHostedCostPerMonthUsd GPU cost plus the fixed monthly engineering cost
@@ -24,6 +30,9 @@ public record PlanResult(
     String method,
     double imagesPerHourPerGpu,
     int gpusNeeded,
+    long gpusForVolume,
+    boolean overCapacity,
+    long capacityImagesPerMonth,
     double gpuHoursPerMonth,
     double gpuCostPerMonthUsd,
     double selfHostedCostPerMonthUsd,

@@ -1,6 +1,7 @@
 package io.fluxops.tools.plan;
 
 import io.fluxops.autoscale.ScalingPolicy;
+import io.fluxops.common.GpuType;
 import io.fluxops.tools.simulate.AutoscalerStrategy;
 import io.fluxops.tools.simulate.EngineBuild;
 import io.fluxops.tools.simulate.SimulationResult;
@@ -31,9 +32,12 @@ public final class Planner {
 
   /** The plan for {@code inputs}. */
   public static PlanResult plan(PlanInputs inputs) {
-    double perHour = inputs.gpu().imagesPerHour();
+    double perHour = 3600 / inputs.gpu().secondsPerImage(inputs.model());
     double busyHours = inputs.imagesPerMonth() / perHour;
     double floorHours = inputs.minReplicas() * HOURS_PER_MONTH;
+    double capacity = inputs.maxReplicas() * HOURS_PER_MONTH * perHour;
+    long forVolume = (long) Math.min(Long.MAX_VALUE, Math.ceil(busyHours / HOURS_PER_MONTH - 1e-9));
+    boolean overCapacity;
     String method;
     int gpus;
     double gpuHours;
@@ -45,25 +49,33 @@ public final class Planner {
       SimulationResult run = simulate(inputs, trace);
       method = "trace:" + trace.name();
       gpus = run.peakReplicas();
+      overCapacity = gpus >= inputs.maxReplicas();
       hoursPerImage = trace.images() == 0 ? hoursPerImage : run.gpuHours() / trace.images();
       gpuHours = Math.max(floorHours, hoursPerImage * inputs.imagesPerMonth());
       p95 = run.p95WaitSeconds();
       withinSlo = run.shareWithinSlo();
     } else {
       method = "uniform";
-      gpus = Math.max(inputs.minReplicas(), (int) Math.ceil(busyHours / HOURS_PER_MONTH - 1e-9));
-      gpuHours = Math.max(floorHours, busyHours);
+      // As the trace simulation does, never more GPUs than the autoscaler may run: what does not
+      // fit waits, and the plan says so instead of counting GPUs the deployment cannot have.
+      overCapacity = forVolume > inputs.maxReplicas();
+      gpus = (int) Math.max(inputs.minReplicas(), Math.min(forVolume, inputs.maxReplicas()));
+      gpuHours = Math.max(floorHours, Math.min(busyHours, inputs.maxReplicas() * HOURS_PER_MONTH));
     }
+    double images = Math.min(inputs.imagesPerMonth(), overCapacity ? capacity : Double.MAX_VALUE);
     double gpuCost = gpuHours * inputs.gpuHourlyPriceUsd();
     double selfHosted = gpuCost + inputs.engineeringUsdPerMonth();
     return new PlanResult(
         method,
         perHour,
         gpus,
+        forVolume,
+        overCapacity,
+        (long) Math.min(Long.MAX_VALUE, Math.floor(capacity)),
         gpuHours,
         gpuCost,
         selfHosted,
-        inputs.imagesPerMonth() == 0 ? Double.NaN : selfHosted / inputs.imagesPerMonth(),
+        images == 0 ? Double.NaN : selfHosted / images,
         inputs.imagesPerMonth() * inputs.apiPricePerImageUsd(),
         inputs.apiPricePerImageUsd(),
         breakEven(inputs, hoursPerImage, floorHours),
@@ -99,8 +111,10 @@ public final class Planner {
   private static SimulationResult simulate(PlanInputs inputs, Trace trace) {
     ScalingPolicy policy =
         ScalingPolicy.withRange(Math.max(1, inputs.minReplicas()), inputs.maxReplicas())
-            .withTargetQueueDepth(inputs.gpu().suggestedTargetQueueDepth(inputs.sloSeconds()));
-    return new Simulator(inputs.gpu(), EngineBuild.NEVER, inputs.sloSeconds())
+            .withTargetQueueDepth(
+                GpuType.suggestedTargetQueueDepth(
+                    inputs.sloSeconds(), inputs.gpu().secondsPerImage(inputs.model())));
+    return Simulator.forModel(inputs.gpu(), inputs.model(), EngineBuild.NEVER, inputs.sloSeconds())
         .run(trace, new AutoscalerStrategy(policy, AutoscalerStrategy.DEFAULT_POLL_SECONDS));
   }
 

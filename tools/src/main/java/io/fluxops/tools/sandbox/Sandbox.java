@@ -88,8 +88,7 @@ public final class Sandbox {
     try (SimulatedCluster cluster = new SimulatedCluster()) {
       Manifests manifests = Manifests.read(options.files(), cluster.client());
       String key = licenceKey(manifests.secrets());
-      Path keyFile = options.workDir().resolve("licence-key");
-      Files.writeString(keyFile, key);
+      Path keyFile = ScratchDirectory.writePrivate(options.workDir().resolve("licence-key"), key);
       try (BflUsageStandIn bfl = new BflUsageStandIn(key)) {
         // The inference servers' port, on every pod address; not the operator's /metrics port,
         // which binds all addresses.

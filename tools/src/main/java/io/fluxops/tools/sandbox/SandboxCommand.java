@@ -1,6 +1,8 @@
 package io.fluxops.tools.sandbox;
 
+import io.fluxops.operator.CommandLines;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,36 +10,108 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code java -jar fluxops-tools.jar sandbox [--duration 30s] [--metrics-port 8080] [FILE...]}. */
-public final class SandboxCommand {
+/**
+ * {@code java -jar fluxops-tools.jar sandbox [--duration 30s] [--metrics-port 8080] [FILE...]}. Its
+ * scratch directory (sidecar journals, logs, the stand-in licence key) is private to the user and
+ * removed when the sandbox ends, also on Ctrl-C.
+ */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    versionProvider = CommandLines.Version.class,
+    description =
+        "Runs the real operator, autoscaler and metering sidecars on this machine against a"
+            + " simulated cluster, with the FluxDeployments in examples/ (or FILEs). Ctrl-C stops"
+            + " it.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every image was reported exactly once",
+      "1:an image was not reported exactly once, or the sandbox failed",
+      "2:a usage error"
+    })
+public final class SandboxCommand implements Callable<Integer> {
 
   /** Exit code for a bad argument. */
-  public static final int USAGE_ERROR = 2;
+  public static final int USAGE_ERROR = CommandLines.USAGE_ERROR;
 
-  static final String USAGE =
-      "usage: java -jar fluxops-tools.jar sandbox [--duration 30s] [--metrics-port 8080]"
-          + " [FILE.yaml...]\n"
-          + "Runs the operator against a simulated cluster on this machine, with the FluxDeployments"
-          + " in examples/ (or FILEs).";
+  @Spec private CommandSpec spec;
 
-  private SandboxCommand() {}
+  @Option(
+      names = "--duration",
+      paramLabel = "30s|2m",
+      description = "Stop by itself after this long (at least 5s); default: run until Ctrl-C.")
+  private String duration;
 
-  /** Runs the sandbox; returns the exit code: 0, 1 when images were not reported once, 2 usage. */
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Port of the operator's /metrics and /healthz (default ${DEFAULT-VALUE}; another free"
+              + " port if it is taken).")
+  private int metricsPort = 8080;
+
+  @Parameters(
+      paramLabel = "FILE.yaml",
+      arity = "0..*",
+      description = "FluxDeployment and Secret manifests to apply; default: those in examples/.")
+  private List<String> files = new ArrayList<>();
+
+  /** Runs {@code fluxops-tools sandbox ARGS}; returns the exit code. */
   public static int run(List<String> args, PrintStream out, PrintStream err) {
+    CommandLine cmd = io.fluxops.tools.Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>();
+    all.add("sandbox");
+    all.addAll(args);
+    return cmd.execute(all.toArray(String[]::new));
+  }
+
+  @Override
+  public Integer call() {
     SandboxOptions options;
+    Path workDir;
     try {
-      if (args.contains("--help") || args.contains("-h")) {
-        out.println(USAGE);
-        return 0;
+      Optional<Duration> stopAfter =
+          duration == null ? Optional.empty() : Optional.of(duration(duration));
+      if (metricsPort < 0 || metricsPort > 65535) {
+        throw new IllegalArgumentException(
+            "--metrics-port must be a port from 0 to 65535, got " + metricsPort);
       }
-      options = parse(args);
+      List<Path> manifests = new ArrayList<>();
+      for (String file : files) {
+        if (!Files.isRegularFile(Path.of(file))) {
+          throw new IllegalArgumentException("no such file: " + file);
+        }
+        manifests.add(Path.of(file));
+      }
+      Path jar = meteringJar();
+      workDir = workDir();
+      options =
+          new SandboxOptions(
+              stopAfter, manifests, metricsPort, jar, workDir, System.console() != null);
     } catch (IllegalArgumentException e) {
-      err.println("fluxops sandbox: " + e.getMessage());
-      return USAGE_ERROR;
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    return run(options, System.out, spec.commandLine().getErr());
+  }
+
+  /**
+   * Runs the sandbox until its duration ends or the JVM is asked to stop (Ctrl-C, SIGTERM), then
+   * removes its scratch directory.
+   */
+  static int run(SandboxOptions options, PrintStream out, PrintWriter err) {
     Sandbox sandbox = new Sandbox(options, out);
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
@@ -45,9 +119,11 @@ public final class SandboxCommand {
             () -> {
               sandbox.requestStop();
               try {
-                // Let run() stop the pods and their sidecar processes before the JVM exits.
+                // Let run() stop the pods and their sidecar processes, and remove the scratch
+                // directory, before the JVM exits.
                 if (!done.await(120, TimeUnit.SECONDS)) {
                   ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+                  ScratchDirectory.delete(options.workDir());
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -60,60 +136,35 @@ public final class SandboxCommand {
       return report.everyImageReportedOnce() ? 0 : 1;
     } catch (Exception e) {
       err.println("fluxops sandbox: " + e.getMessage());
+      err.flush();
       return 1;
     } finally {
-      ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+      stopDescendants();
+      ScratchDirectory.delete(options.workDir());
       done.countDown();
+      removeHook(hook);
     }
   }
 
-  static SandboxOptions parse(List<String> args) {
-    Optional<Duration> duration = Optional.empty();
-    int metricsPort = 8080;
-    List<Path> files = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String value = null;
-      if (arg.startsWith("--") && arg.contains("=")) {
-        value = arg.substring(arg.indexOf('=') + 1);
-        arg = arg.substring(0, arg.indexOf('='));
-      }
-      switch (arg) {
-        case "--duration" -> {
-          value = value != null ? value : next(args, ++i, arg);
-          duration = Optional.of(duration(value));
-        }
-        case "--metrics-port" -> {
-          value = value != null ? value : next(args, ++i, arg);
-          try {
-            metricsPort = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                "--metrics-port must be a port, got '" + value + "'");
-          }
-        }
-        default -> {
-          if (arg.startsWith("-")) {
-            throw new IllegalArgumentException(
-                "unknown option '" + arg + "': use --duration, --metrics-port or file names");
-          }
-          Path file = Path.of(arg);
-          if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no such file: " + arg);
-          }
-          files.add(file);
-        }
+  /** Sidecars still running (normally none: the pods stopped them) get SIGTERM, then a kill. */
+  private static void stopDescendants() {
+    List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+    left.forEach(ProcessHandle::destroy);
+    for (ProcessHandle process : left) {
+      try {
+        process.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        process.destroyForcibly();
       }
     }
-    return new SandboxOptions(
-        duration, files, metricsPort, meteringJar(), workDir(), System.console() != null);
   }
 
-  private static String next(List<String> args, int i, String option) {
-    if (i >= args.size()) {
-      throw new IllegalArgumentException(option + " needs a value");
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook is running
     }
-    return args.get(i);
   }
 
   static Duration duration(String value) {
@@ -173,7 +224,7 @@ public final class SandboxCommand {
 
   private static Path workDir() {
     try {
-      return Files.createTempDirectory("fluxops-sandbox-");
+      return ScratchDirectory.create();
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot create a temporary directory: " + e.getMessage());
     }

@@ -44,16 +44,6 @@ public final class Benchmark {
         .withTargetQueueDepth(gpu.suggestedTargetQueueDepth(Simulations.DEFAULT_SLO_SECONDS));
   }
 
-  /** Prints the table for the GPU type given as the optional argument. */
-  public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("sensitivity")) {
-      printSensitivity(GpuType.RTX_4090, System.out);
-      return;
-    }
-    GpuType gpu = GpuType.parse(args.length > 0 ? args[0] : "rtx-4090");
-    print(gpu, run(gpu), System.out);
-  }
-
   /**
    * Prints two Markdown tables: FluxOps (defaults), HPA and KEDA on every trace for each of {@link
    * #START_SECONDS}; then FluxOps with each of {@link #DOWN_WINDOW_SECONDS} at the profile's start.

@@ -1,6 +1,7 @@
 package io.fluxops.tools.simulate;
 
 import io.fluxops.autoscale.Replicas;
+import io.fluxops.common.FluxModel;
 import io.fluxops.common.GpuType;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -27,6 +28,7 @@ public final class Simulator {
   public static final Instant EPOCH = Instant.parse("2026-01-05T00:00:00Z");
 
   private final GpuType gpu;
+  private final double secondsPerImage;
   private final double podStartSeconds;
   private final EngineBuild engineBuild;
   private final double sloSeconds;
@@ -51,7 +53,24 @@ public final class Simulator {
    */
   public Simulator(
       GpuType gpu, double podStartSeconds, EngineBuild engineBuild, double sloSeconds) {
+    this(gpu, gpu.secondsPerImage(), podStartSeconds, engineBuild, sloSeconds);
+  }
+
+  /** A simulator for images of {@code model}, whose step count sets the time per image. */
+  public static Simulator forModel(
+      GpuType gpu, FluxModel model, EngineBuild engineBuild, double sloSeconds) {
+    return new Simulator(
+        gpu, gpu.secondsPerImage(model), gpu.modelLoadSeconds(), engineBuild, sloSeconds);
+  }
+
+  private Simulator(
+      GpuType gpu,
+      double secondsPerImage,
+      double podStartSeconds,
+      EngineBuild engineBuild,
+      double sloSeconds) {
     this.gpu = Objects.requireNonNull(gpu, "gpu");
+    this.secondsPerImage = secondsPerImage;
     if (!(podStartSeconds >= 0)) {
       throw new IllegalArgumentException("pod start must be >= 0 s: " + podStartSeconds);
     }
@@ -193,7 +212,7 @@ public final class Simulator {
           waits[served++] = now - queue.poll();
           pod.busy = true;
           running++;
-          schedule(now + gpu.secondsPerImage(), Kind.DONE, pod, 0);
+          schedule(now + secondsPerImage, Kind.DONE, pod, 0);
         }
       }
     }
@@ -289,7 +308,7 @@ public final class Simulator {
             .filter(arrival -> arrival.atSecond() < window)
             .mapToLong(Trace.Arrival::images)
             .sum();
-    return (int) Math.ceil(images * gpu.secondsPerImage() / window - 1e-9);
+    return (int) Math.ceil(images * secondsPerImage / window - 1e-9);
   }
 
   /** Nearest-rank percentile of sorted values; 0 when there are none. */

@@ -29,9 +29,9 @@ import java.util.function.DoubleUnaryOperator;
  *       then 0.12 images/s for 39 minutes, then nothing for the last 80 minutes.
  * </ul>
  *
- * <p>Regenerate from the repository root with {@code ./mvnw -q -pl tools -am compile exec:java
- * -Dexec.mainClass=io.fluxops.tools.simulate.TraceGenerator
- * -Dexec.args=$PWD/tools/src/main/resources/traces}.
+ * <p>Regenerate from the repository root with {@code ./mvnw -B -q -pl tools -am package -DskipTests
+ * && java -cp tools/target/fluxops-tools.jar io.fluxops.tools.simulate.TraceGenerator
+ * tools/src/main/resources/traces}.
  */
 public final class TraceGenerator {
 

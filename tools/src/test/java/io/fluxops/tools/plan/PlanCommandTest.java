@@ -203,14 +203,65 @@ class PlanCommandTest {
         .containsExactly(new Trace.Arrival(20, 1), new Trace.Arrival(40, 1));
   }
 
+  @Test
+  void aVolumeBeyondMaxReplicasIsCappedWithoutATraceAsWithOne() {
+    // 50,000,000 x 14.4 s = 200,000 GPU-hours = 274 GPUs all month; the autoscaler may run 64.
+    PlanResult plan = Planner.plan(inputs(FluxModel.FLUX_1_DEV, 50_000_000, 0));
+
+    assertThat(plan.gpusNeeded()).isEqualTo(64);
+    assertThat(plan.gpusForVolume()).isEqualTo(274);
+    assertThat(plan.overCapacity()).isTrue();
+    assertThat(plan.gpuHoursPerMonth()).isCloseTo(64 * 730, within(1e-6));
+    assertThat(plan.capacityImagesPerMonth()).isEqualTo(64L * 730 * 250);
+
+    int code = run("--model", "flux-1-dev", "--gpu", "rtx-4090", "--images-per-month", "50000000");
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("GPUs needed              64 (--max-replicas); the volume needs 274")
+        .contains("at most 11,680,000 images/month fit in 64 GPUs, raise --max-replicas");
+  }
+
+  @Test
+  void anEnormousVolumeDoesNotOverflowTheGpuCount() {
+    PlanResult plan = Planner.plan(inputs(FluxModel.FLUX_1_DEV, 1_000_000_000_000_000L, 0));
+
+    assertThat(plan.gpusForVolume()).isEqualTo(5_479_452_055L);
+    assertThat(plan.gpusNeeded()).isEqualTo(64);
+    assertThat(plan.gpuHoursPerMonth()).isCloseTo(64 * 730, within(1e-6));
+  }
+
+  @Test
+  void schnellIsSizedAtItsFourStepsNotDevsTwentyEight() {
+    // 14.4 s at 28 steps is 2.06 s at 4: 1,750 images/h, so 500,000 images are 286 GPU-hours.
+    PlanResult plan = Planner.plan(inputs(FluxModel.FLUX_1_SCHNELL, 500_000, 0));
+
+    assertThat(plan.imagesPerHourPerGpu()).isCloseTo(1750, within(1e-9));
+    assertThat(plan.gpusNeeded()).isEqualTo(1);
+
+    run("--model", "flux-1-schnell", "--gpu", "rtx-4090", "--images-per-month", "500000");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("1750 images/h per GPU (2.1 s per image, flux-1-schnell 1024², 4 steps)");
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("Usage: fluxops-tools plan")
+        .contains("--max-replicas=N");
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("FluxOps ");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "--images-per-month -5 --model flux-1-dev --gpu rtx-4090, --images-per-month must be 0 or more",
     "--images-per-month 5 --model flux-1-dev --gpu a100, unknown GPU type 'a100'",
     "--images-per-month 5 --model flux-3-pro --gpu rtx-4090, unknown model 'flux-3-pro'",
     "--images-per-month lots --model flux-1-dev --gpu rtx-4090, must be a whole number",
-    "--model flux-1-dev --gpu rtx-4090, --images-per-month is required",
-    "--images-per-month 5 --model flux-1-dev --gpu rtx-4090 --colour red, unknown option",
+    "--model flux-1-dev --gpu rtx-4090, Missing required option: '--images-per-month=N'",
+    "--images-per-month 5 --model flux-1-dev --gpu rtx-4090 --colour red, Unknown options",
+    "--images-per-month 5 --model flux-1-dev --gpu rtx-4090 --max-replicas 9999999999, --max-replicas must be at most",
     "--images-per-month 5 --model flux-1-dev --gpu rtx-4090 --gpu-price -1, --gpu-price must be",
     "--images-per-month 5 --model flux-1-dev --gpu rtx-4090 --trace /nonexistent.csv, --trace",
   })
