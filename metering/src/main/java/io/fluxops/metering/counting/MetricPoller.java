@@ -1,7 +1,7 @@
 package io.fluxops.metering.counting;
 
+import io.fluxops.metering.client.OutboundHttp;
 import io.fluxops.metering.config.Config;
-import io.fluxops.metering.http.OutboundHttp;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.JournalException;
 import io.fluxops.metering.journal.JournalState;

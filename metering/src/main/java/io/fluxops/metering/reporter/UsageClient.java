@@ -1,6 +1,6 @@
 package io.fluxops.metering.reporter;
 
-import io.fluxops.metering.http.OutboundHttp;
+import io.fluxops.metering.client.OutboundHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;

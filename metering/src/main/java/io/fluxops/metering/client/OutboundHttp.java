@@ -1,4 +1,4 @@
-package io.fluxops.metering.http;
+package io.fluxops.metering.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
