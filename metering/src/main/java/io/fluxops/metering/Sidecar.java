@@ -4,6 +4,7 @@ import io.fluxops.metering.config.Config;
 import io.fluxops.metering.config.ConfigException;
 import io.fluxops.metering.config.Setting;
 import io.fluxops.metering.counting.MetricPoller;
+import io.fluxops.metering.http.ProxyServer;
 import io.fluxops.metering.http.StatusDocument;
 import io.fluxops.metering.http.StatusServer;
 import io.fluxops.metering.http.UsageServer;
@@ -38,6 +39,7 @@ public final class Sidecar implements AutoCloseable {
   private final Reporter reporter;
   private final Optional<MetricPoller> poller;
   private final UsageServer usage;
+  private final Optional<ProxyServer> proxy;
   private final StatusServer server;
   private boolean stopped;
 
@@ -47,12 +49,14 @@ public final class Sidecar implements AutoCloseable {
       Reporter reporter,
       Optional<MetricPoller> poller,
       UsageServer usage,
+      Optional<ProxyServer> proxy,
       StatusServer server) {
     this.config = config;
     this.journal = journal;
     this.reporter = reporter;
     this.poller = poller;
     this.usage = usage;
+    this.proxy = proxy;
     this.server = server;
   }
 
@@ -83,10 +87,13 @@ public final class Sidecar implements AutoCloseable {
       StatusServer server =
           listen(config, journal, metrics, () -> status(config, journal, reporter, poller, clock));
       UsageServer usage = listenForUsage(config, journal, metrics, server);
-      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, usage, server);
+      Optional<ProxyServer> proxy = listenAsProxy(config, journal, server);
+      proxy.ifPresent(p -> metrics.bindQueue(p::inFlight));
+      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, usage, proxy, server);
       reporter.start();
       poller.ifPresent(MetricPoller::start);
       usage.start();
+      proxy.ifPresent(ProxyServer::start);
       server.start();
       return sidecar;
     } catch (ConfigException | RuntimeException e) {
@@ -191,6 +198,27 @@ public final class Sidecar implements AutoCloseable {
     }
   }
 
+  private static Optional<ProxyServer> listenAsProxy(
+      Config config, Journal journal, StatusServer server) throws ConfigException {
+    if (config.proxy().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new ProxyServer(config, journal));
+    } catch (IOException e) {
+      stopQuietly(server);
+      throw new ConfigException(
+          Setting.PROXY_PORT.key(),
+          "cannot listen on "
+              + config.listenAddress()
+              + ":"
+              + config.proxy().get().port()
+              + " ("
+              + e.getMessage()
+              + ")");
+    }
+  }
+
   private static void stopQuietly(StatusServer server) {
     try {
       server.stop(Duration.ZERO);
@@ -220,6 +248,11 @@ public final class Sidecar implements AutoCloseable {
   /** The port of {@code /metrics}, {@code /status} and the probes. */
   public int port() {
     return server.port();
+  }
+
+  /** The serving port, in proxy counting. */
+  public Optional<Integer> proxyPort() {
+    return proxy.map(ProxyServer::port);
   }
 
   /** The loopback address of the usage endpoint. */
@@ -258,6 +291,10 @@ public final class Sidecar implements AutoCloseable {
     long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     try {
       server.unready();
+      if (proxy.isPresent()) {
+        // Requests in progress get half the shutdown time to finish; the rest is for reporting.
+        proxy.get().stop(config.shutdownTimeout().dividedBy(2));
+      }
       usage.stop(Duration.ofSeconds(1));
       if (poller.isPresent()) {
         poller.get().stop();

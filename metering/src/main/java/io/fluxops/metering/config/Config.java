@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param usagePort port of the usage endpoint; 0 picks a free one
  * @param counting how images are counted
  * @param metric the counter to scrape, present exactly when {@code counting} is {@code METRIC}
+ * @param proxy what to forward to, present exactly when {@code counting} is {@code PROXY}
  * @param labels labels added to every metric
  * @param maxBatchImages the largest count sent in one report
  * @param reportTimeout timeout of one report
@@ -39,11 +40,21 @@ public record Config(
     int usagePort,
     CountingMode counting,
     Optional<MetricSource> metric,
+    Optional<Proxy> proxy,
     MetricLabels labels,
     int maxBatchImages,
     Duration reportTimeout,
     Duration maxBackoff,
     Duration shutdownTimeout) {
+
+  /**
+   * Proxy counting.
+   *
+   * @param api the server's API, which says what to count
+   * @param port the serving port the sidecar takes (on {@code listenAddress}); 0 picks a free one
+   * @param upstream the server's base URL on localhost, without a trailing slash
+   */
+  public record Proxy(ServerApi api, int port, URI upstream) {}
 
   /** The inference server's counter of generated images. */
   public record MetricSource(URI url, String name) {}

@@ -54,6 +54,7 @@ public final class ConfigLoader {
         integer(Setting.USAGE_PORT, 0, 65535),
         counting,
         counting == CountingMode.METRIC ? Optional.of(metricSource()) : Optional.empty(),
+        counting == CountingMode.PROXY ? Optional.of(proxy()) : Optional.empty(),
         new MetricLabels(label(Setting.NAMESPACE), label(Setting.INSTANCE), gpu()),
         integer(Setting.MAX_BATCH_IMAGES, 1, 1_000_000),
         seconds(Setting.REPORT_TIMEOUT_SECONDS, "0.1", "300"),
@@ -313,7 +314,40 @@ public final class ConfigLoader {
       }
     }
     throw new ConfigException(
-        Setting.COUNTING.key(), "must be 'relay' or 'metric', got '" + raw + "'");
+        Setting.COUNTING.key(), "must be 'relay', 'metric' or 'proxy', got '" + raw + "'");
+  }
+
+  private Config.Proxy proxy() throws ConfigException {
+    String api = required(Setting.SERVER_API);
+    ServerApi server = null;
+    for (ServerApi candidate : ServerApi.values()) {
+      if (candidate.value().equals(api)) {
+        server = candidate;
+      }
+    }
+    if (server == null) {
+      throw new ConfigException(
+          Setting.SERVER_API.key(),
+          "must be nim or openai (the APIs proxy counting reads), got '" + api + "'");
+    }
+    int port = integer(Setting.PROXY_PORT, 0, 65535);
+    String raw = required(Setting.UPSTREAM_URL);
+    while (raw.endsWith("/")) {
+      raw = raw.substring(0, raw.length() - 1);
+    }
+    URI upstream = httpUri(Setting.UPSTREAM_URL, raw);
+    InetAddress host = ipLiteral(upstream.getHost());
+    if (!upstream.getScheme().equals("http")
+        || !(upstream.getHost().equals("localhost") || (host != null && host.isLoopbackAddress()))
+        || upstream.getRawPath().length() > 0) {
+      throw new ConfigException(
+          Setting.UPSTREAM_URL.key(),
+          "must be http://127.0.0.1:<port> (or localhost): the server listens on the pod's"
+              + " loopback behind the sidecar; got '"
+              + raw
+              + "'");
+    }
+    return new Config.Proxy(server, port, upstream);
   }
 
   private Config.MetricSource metricSource() throws ConfigException {

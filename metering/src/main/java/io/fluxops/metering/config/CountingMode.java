@@ -7,7 +7,12 @@ public enum CountingMode {
   /** The inference server POSTs each count to the sidecar, in BFL's own request shape. */
   RELAY,
   /** The sidecar scrapes a Prometheus counter from the inference server and records increases. */
-  METRIC;
+  METRIC,
+  /**
+   * The sidecar serves the pod's serving port, forwards to the server on localhost, and counts the
+   * images in successful responses of the API {@code FLUXOPS_SERVER_API} names.
+   */
+  PROXY;
 
   /** The value as written in {@code FLUXOPS_COUNTING} and shown in {@code /status}. */
   public String value() {

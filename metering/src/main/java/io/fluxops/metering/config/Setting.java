@@ -37,7 +37,20 @@ public enum Setting {
       String.valueOf(MeteringSidecar.USAGE_PORT),
       "port of the usage endpoint, on the loopback address: only the pod's own containers can report"
           + " (0: any free port)"),
-  COUNTING("FLUXOPS_COUNTING", "relay", "relay (POSTed counts) or metric (scraped counter)"),
+  COUNTING(
+      "FLUXOPS_COUNTING",
+      "relay",
+      "relay (POSTed counts), metric (scraped counter) or proxy (counted in responses)"),
+  SERVER_API(
+      "FLUXOPS_SERVER_API",
+      null,
+      "proxy counting: the server's API, nim or openai (what to count)"),
+  PROXY_PORT(
+      "FLUXOPS_PROXY_PORT", null, "proxy counting: the serving port the sidecar takes (0: any)"),
+  UPSTREAM_URL(
+      "FLUXOPS_UPSTREAM_URL",
+      null,
+      "proxy counting: the inference server on localhost, e.g. http://127.0.0.1:8001"),
   METRIC_URL("FLUXOPS_METRIC_URL", null, "metric mode: the inference server's /metrics URL"),
   METRIC_NAME("FLUXOPS_METRIC_NAME", null, "metric mode: the counter of generated images"),
   NAMESPACE("FLUXOPS_NAMESPACE", null, "metric label: the FluxDeployment's namespace"),

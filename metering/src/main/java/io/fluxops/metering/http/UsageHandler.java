@@ -81,12 +81,15 @@ final class UsageHandler implements HttpHandler {
           RejectReason.UNKNOWN_MODEL,
           "this sidecar meters " + config.model().slug() + ", not '" + echo(path.group(1)) + "'");
     }
-    if (config.counting() == CountingMode.METRIC) {
+    if (config.counting() != CountingMode.RELAY) {
       return new RequestRejected(
           409,
           RejectReason.COUNTING_MODE,
-          "this sidecar counts images from the server's metric; a POSTed count would be counted"
-              + " twice");
+          "this sidecar counts images "
+              + (config.counting() == CountingMode.METRIC
+                  ? "from the server's metric"
+                  : "in the server's responses")
+              + "; a POSTed count would be counted twice");
     }
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     if (type != null && !isJson(type)) {

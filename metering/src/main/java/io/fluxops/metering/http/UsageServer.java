@@ -16,10 +16,11 @@ import java.time.Duration;
 public final class UsageServer {
   /**
    * Handler threads. A POST holds its thread until its fsync, and the POSTs waiting together share
-   * one fsync; 16 is more concurrency than one GPU's inference server produces, and leaves threads
-   * free while a misbehaving client sends slowly.
+   * one fsync; 8 is more concurrency than one GPU's inference server produces. Only the pod's own
+   * containers reach this server, so no stranger's slow connections compete for them; each thread a
+   * burst creates stays resident (about 0.3 MiB at the image's flags, BENCHMARKS.md).
    */
-  private static final int THREADS = 16;
+  private static final int THREADS = 8;
 
   private final Listener listener;
 

@@ -162,6 +162,18 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
     journal.setObserver(this);
   }
 
+  /**
+   * Proxy counting: the requests being forwarded now, as {@code flux_queue_depth}, the metric the
+   * autoscaler's {@code queue.source: pods} reads, so that it works for servers that expose none.
+   */
+  public void bindQueue(java.util.function.IntSupplier inFlight) {
+    Gauge.builder("flux_queue_depth", inFlight, s -> s.getAsInt())
+        .strongReference(true)
+        .description("Requests the sidecar is forwarding to the inference server now")
+        .tags(common)
+        .register(registry);
+  }
+
   /** The Prometheus text exposition of every meter. */
   public String scrape() {
     return registry.scrape();

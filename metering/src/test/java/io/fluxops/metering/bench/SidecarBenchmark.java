@@ -111,8 +111,11 @@ public final class SidecarBenchmark {
       cpu(cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1]);
       long steadyRss = procStatus(sidecar.pid(), "VmRSS");
       line("");
-      for (int clients : new int[] {1, 8, 32}) {
+      Map<Integer, Long> rssAfter = new java.util.LinkedHashMap<>();
+      // 512: far more than the usage server's 64 connections; the rest are closed on accept.
+      for (int clients : new int[] {1, 8, 32, 512}) {
         throughput(usage, clients, accepted);
+        rssAfter.put(clients, procStatus(sidecar.pid(), "VmRSS"));
       }
       long rss = procStatus(sidecar.pid(), "VmRSS");
       long peak = procStatus(sidecar.pid(), "VmHWM");
@@ -133,10 +136,12 @@ public final class SidecarBenchmark {
           String.format(
               "| RSS after %d requests/s over HTTPS reports | %d | %.1f |",
               RATE_PER_SECOND, steadyRss, steadyRss / 1024.0));
-      line(
-          String.format(
-              "| RSS after the throughput phases (up to 32 clients) | %d | %.1f |",
-              rss, rss / 1024.0));
+      for (Map.Entry<Integer, Long> phase : rssAfter.entrySet()) {
+        line(
+            String.format(
+                "| RSS after %d concurrent clients | %d | %.1f |",
+                phase.getKey(), phase.getValue(), phase.getValue() / 1024.0));
+      }
       line(String.format("| peak RSS (VmHWM) | %d | %.1f |", peak, peak / 1024.0));
       line("");
       line("Threads in the sidecar after the load: " + threads + ".");
@@ -317,9 +322,10 @@ public final class SidecarBenchmark {
   /** Closed loop: {@code clients} threads post as fast as answers come back. */
   private void throughput(URI usage, int clients, AtomicLong accepted) throws Exception {
     if (clients == 1) {
-      line("| concurrent clients | accepted requests/s | p50 | p99 |");
-      line("|---|---|---|---|");
+      line("| concurrent clients | accepted requests/s | p50 | p99 | refused or failed |");
+      line("|---|---|---|---|---|");
     }
+    AtomicLong failed = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long end = System.nanoTime() + THROUGHPUT_DURATION.toNanos();
     List<Future<long[]>> results = new ArrayList<>();
@@ -327,7 +333,7 @@ public final class SidecarBenchmark {
       results.add(
           pool.submit(
               () -> {
-                long[] samples = new long[1 << 20];
+                long[] samples = new long[clients > 32 ? 1 << 14 : 1 << 20];
                 int n = 0;
                 try (BlockingHttpClient http = new BlockingHttpClient(usage)) {
                   while (System.nanoTime() < end && n < samples.length) {
@@ -335,6 +341,10 @@ public final class SidecarBenchmark {
                     if (post(http, 1, null)) {
                       accepted.incrementAndGet();
                       samples[n++] = System.nanoTime() - begun;
+                    } else {
+                      // Refused (over the connection limit): try again shortly, as a client would.
+                      failed.incrementAndGet();
+                      TimeUnit.MILLISECONDS.sleep(10);
                     }
                   }
                 }
@@ -353,8 +363,8 @@ public final class SidecarBenchmark {
     double perSecond = samples.length / (double) THROUGHPUT_DURATION.toSeconds();
     line(
         String.format(
-            "| %d | %.0f | %s | %s |",
-            clients, perSecond, millis(samples, 0.50), millis(samples, 0.99)));
+            "| %d | %.0f | %s | %s | %d |",
+            clients, perSecond, millis(samples, 0.50), millis(samples, 0.99), failed.get()));
   }
 
   /** BFL's reference code: one synchronous call to BFL per image, before the image is delivered. */

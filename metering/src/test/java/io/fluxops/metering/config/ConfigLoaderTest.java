@@ -122,6 +122,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void proxyCountingNeedsAnApiAPortAndTheServerOnLoopback() throws ConfigException {
+    env.put("FLUXOPS_COUNTING", "proxy");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageStartingWith("FLUXOPS_SERVER_API");
+    env.put("FLUXOPS_SERVER_API", "comfyui");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("must be nim or openai");
+    env.put("FLUXOPS_SERVER_API", "nim");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageStartingWith("FLUXOPS_PROXY_PORT");
+    env.put("FLUXOPS_PROXY_PORT", "8000");
+    env.put("FLUXOPS_UPSTREAM_URL", "http://10.0.0.5:8001");
+    assertThatThrownBy(() -> ConfigLoader.load(env))
+        .hasMessageStartingWith("FLUXOPS_UPSTREAM_URL")
+        .hasMessageContaining("loopback");
+    env.put("FLUXOPS_UPSTREAM_URL", "http://127.0.0.1:8001/");
+
+    Config config = ConfigLoader.load(env);
+    assertThat(config.proxy())
+        .hasValueSatisfying(
+            p -> {
+              assertThat(p.api()).isEqualTo(ServerApi.NIM);
+              assertThat(p.port()).isEqualTo(8000);
+              assertThat(p.upstream()).hasToString("http://127.0.0.1:8001");
+            });
+  }
+
+  @Test
   void namesMisspeltVariablesWithWhatTheyWereMeantToBe() {
     env.put("FLUXOPS_BATCH_INTERVAL_SECOND", "1");
     env.put("FLUXOPS_SOMETHING_ELSE", "x");
