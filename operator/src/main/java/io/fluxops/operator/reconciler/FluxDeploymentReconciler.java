@@ -18,6 +18,7 @@ import io.fluxops.operator.scaling.ScalingStatus;
 import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.PodDiagnosis;
+import io.fluxops.operator.status.StatusAggregator;
 import io.fluxops.operator.status.StatusComputer;
 import io.fluxops.operator.usage.MeteringStatus;
 import io.fluxops.operator.usage.UsageCollection;
@@ -42,7 +43,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -160,33 +160,34 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   public UpdateControl<FluxDeployment> reconcile(
       FluxDeployment fd, Context<FluxDeployment> context) {
     SpecValidator.Result result = SpecValidator.validate(fd.getSpec());
-    Observation observation =
-        result instanceof SpecValidator.Valid valid
-            ? observe(fd, valid.spec(), context)
-            : invalid(fd, (SpecValidator.Invalid) result);
-    FluxDeploymentStatus next = observation.status();
-    fleet.update(fd, next);
-    UpdateControl<FluxDeployment> control;
-    if (Objects.equals(next, fd.getStatus())) {
-      control = UpdateControl.noUpdate();
+    StatusAggregator status = StatusAggregator.of(fd, clock.instant());
+    Optional<Duration> recheck;
+    if (result instanceof SpecValidator.Valid valid) {
+      recheck = observe(fd, valid.spec(), context, status);
     } else {
-      fd.setStatus(next);
-      control = UpdateControl.patchStatus(fd);
+      SpecValidator.Invalid invalid = (SpecValidator.Invalid) result;
+      logInvalidOnce(fd, invalid.message());
+      StatusComputer.invalid(status, invalid.message());
+      recheck = Optional.empty();
     }
-    return observation.recheck().map(control::rescheduleAfter).orElse(control);
+    FluxDeploymentStatus next = status.build();
+    fleet.update(fd, next);
+    UpdateControl<FluxDeployment> control =
+        StatusAggregator.unchanged(fd.getStatus(), next)
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(StatusAggregator.forStatusPatch(fd, next));
+    return recheck.map(control::rescheduleAfter).orElse(control);
   }
 
-  /** The status to write, and when to look again without waiting for an event. */
-  private record Observation(FluxDeploymentStatus status, Optional<Duration> recheck) {}
-
-  private Observation invalid(FluxDeployment fd, SpecValidator.Invalid invalid) {
-    logInvalidOnce(fd, invalid.message());
-    return new Observation(
-        StatusComputer.invalid(fd, invalid.message(), clock.instant()), Optional.empty());
-  }
-
-  private Observation observe(
-      FluxDeployment fd, ValidatedSpec spec, Context<FluxDeployment> context) {
+  /**
+   * Applies the workload and writes every part of the status into {@code status}; returns when to
+   * look again without waiting for an event.
+   */
+  private Optional<Duration> observe(
+      FluxDeployment fd,
+      ValidatedSpec spec,
+      Context<FluxDeployment> context,
+      StatusAggregator status) {
     Optional<Deployment> deployment = deploymentOf(fd, context);
     Optional<Decision> decision =
         scaling.decide(fd, spec, context.getSecondaryResource(QueueReading.class), deployment);
@@ -208,24 +209,15 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     if (stuck) {
       diagnosis = PodDiagnosis.of(pods, eventsOf(fd, diagnosis.waitingForVolumes(), context));
     }
-    Instant now = clock.instant();
-    var status =
-        StatusComputer.observed(fd, spec, replicas, deploymentOf(fd, context), diagnosis, now);
-    ScalingStatus.apply(status, decision, status.getObservedGeneration(), now);
-    MeteringStatus.apply(
-        status,
-        spec,
-        context.getSecondaryResource(UsageReading.class),
-        status.getObservedGeneration(),
-        now);
-    Optional<Duration> recheck =
-        Stream.of(
-                stuck ? Optional.of(STUCK_POD_RECHECK) : Optional.<Duration>empty(),
-                decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)),
-                awaitingDeployment(fd, spec, decision))
-            .flatMap(Optional::stream)
-            .min(Comparator.naturalOrder());
-    return new Observation(status, recheck);
+    StatusComputer.observed(status, fd, spec, replicas, deploymentOf(fd, context), diagnosis);
+    ScalingStatus.apply(status, decision);
+    MeteringStatus.apply(status, spec, context.getSecondaryResource(UsageReading.class));
+    return Stream.of(
+            stuck ? Optional.of(STUCK_POD_RECHECK) : Optional.<Duration>empty(),
+            decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)),
+            awaitingDeployment(fd, spec, decision))
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
   }
 
   /**
@@ -248,23 +240,22 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     if (message.length() > MAX_ERROR_MESSAGE) {
       message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
     }
-    var status = fd.getStatus() == null ? new FluxDeploymentStatus() : fd.getStatus();
-    long generation =
-        fd.getMetadata().getGeneration() == null ? 0 : fd.getMetadata().getGeneration();
-    var conditions =
-        Conditions.from(status.getConditions(), generation, clock.instant())
-            .set(
+    // Only the Ready condition changes: the rest of the status is what the last reconcile saw.
+    FluxDeploymentStatus current =
+        fd.getStatus() == null ? new FluxDeploymentStatus() : fd.getStatus();
+    FluxDeploymentStatus next =
+        StatusAggregator.of(fd, clock.instant())
+            .condition(
                 ConditionType.READY,
                 Conditions.Status.FALSE,
                 "ReconcileError",
                 "the operator could not apply the workload and will retry: " + message)
-            .toList();
-    if (conditions.equals(status.getConditions())) {
+            .build();
+    next.setObservedGeneration(current.getObservedGeneration());
+    if (StatusAggregator.unchanged(fd.getStatus(), next)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    status.setConditions(conditions);
-    fd.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(fd);
+    return ErrorStatusUpdateControl.patchStatus(StatusAggregator.forStatusPatch(fd, next));
   }
 
   /**

@@ -3,8 +3,8 @@ package io.fluxops.operator.scaling;
 import io.fluxops.autoscale.Decision;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.ConditionType;
-import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.Conditions.Status;
+import io.fluxops.operator.status.StatusAggregator;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -17,13 +17,12 @@ public final class ScalingStatus {
    * Records a decision: desired replicas, queue depth, last scale time, the Autoscaling condition
    * and the scaler's memory. Without a decision (no autoscaling), clears what autoscaling wrote.
    */
-  public static void apply(
-      FluxDeploymentStatus status, Optional<Decision> decision, long generation, Instant now) {
-    Conditions conditions = Conditions.from(status.getConditions(), generation, now);
+  public static void apply(StatusAggregator aggregator, Optional<Decision> decision) {
+    FluxDeploymentStatus status = aggregator.fields();
     if (decision.isEmpty()) {
       status.setQueueDepth(null);
       status.setAutoscalerState(null);
-      status.setConditions(conditions.remove(ConditionType.AUTOSCALING).toList());
+      aggregator.remove(ConditionType.AUTOSCALING);
       return;
     }
     Decision d = decision.get();
@@ -36,13 +35,10 @@ public final class ScalingStatus {
     }
     status.setAutoscalerState(d.state().toCompactString());
     boolean unreadable = "QueueUnreadable".equals(d.conditionReason());
-    status.setConditions(
-        conditions
-            .set(
-                ConditionType.AUTOSCALING,
-                unreadable ? Status.FALSE : Status.TRUE,
-                d.conditionReason(),
-                d.reason())
-            .toList());
+    aggregator.condition(
+        ConditionType.AUTOSCALING,
+        unreadable ? Status.FALSE : Status.TRUE,
+        d.conditionReason(),
+        d.reason());
   }
 }

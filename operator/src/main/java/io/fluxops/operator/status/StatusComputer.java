@@ -2,37 +2,28 @@ package io.fluxops.operator.status;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.Conditions.Status;
 import io.fluxops.operator.workload.Labels;
 import io.fluxops.operator.workload.ValidatedSpec;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Derives a FluxDeployment's status from what the cluster shows. Pure: it starts from a copy of the
- * current status, so fields other parts own (queue depth, usage, cost, the Autoscaling and Metering
- * conditions) pass through unchanged.
+ * The workload's part of a FluxDeployment's status, derived from what the cluster shows: replicas,
+ * the selector, and the Ready, Progressing, GPUAvailable and LicenseConfigured conditions. Pure; it
+ * writes into the reconcile's {@link StatusAggregator}, which the other parts write into too.
  */
 public final class StatusComputer {
-
-  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private StatusComputer() {}
 
   /** The status of a spec that breaks a rule: nothing is changed until it is fixed. */
-  public static FluxDeploymentStatus invalid(FluxDeployment fd, String message, Instant now) {
-    FluxDeploymentStatus status = copy(fd);
-    long generation = generation(fd);
-    status.setObservedGeneration(generation);
-    status.setConditions(
-        Conditions.from(status.getConditions(), generation, now)
-            .set(ConditionType.READY, Status.FALSE, "InvalidSpec", message)
-            .set(ConditionType.PROGRESSING, Status.FALSE, "InvalidSpec", "fix the spec to proceed")
-            .toList());
-    return status;
+  public static void invalid(StatusAggregator status, String message) {
+    status
+        .condition(ConditionType.READY, Status.FALSE, "InvalidSpec", message)
+        .condition(
+            ConditionType.PROGRESSING, Status.FALSE, "InvalidSpec", "fix the spec to proceed");
   }
 
   /**
@@ -41,44 +32,39 @@ public final class StatusComputer {
    * @param desired replicas the operator asks the Deployment for
    * @param deployment the inference Deployment, if it exists yet
    */
-  public static FluxDeploymentStatus observed(
+  public static void observed(
+      StatusAggregator aggregator,
       FluxDeployment fd,
       ValidatedSpec spec,
       int desired,
       Optional<Deployment> deployment,
-      PodDiagnosis pods,
-      Instant now) {
-    FluxDeploymentStatus status = copy(fd);
-    long generation = generation(fd);
+      PodDiagnosis pods) {
+    FluxDeploymentStatus status = aggregator.fields();
     int replicas = deployment.map(StatusComputer::replicas).orElse(0);
     int ready = deployment.map(StatusComputer::readyReplicas).orElse(0);
-    status.setObservedGeneration(generation);
     status.setReplicas(replicas);
     status.setReadyReplicas(ready);
     status.setReady(ready + "/" + replicas);
     status.setDesiredReplicas(desired);
     status.setSelector(Labels.selectorString(fd));
 
-    Conditions conditions = Conditions.from(status.getConditions(), generation, now);
-    setGpuAvailable(conditions, pods);
-    setLicenseConfigured(conditions, spec, pods);
-    setProgressing(conditions, fd, desired, deployment);
-    setReady(conditions, desired, ready, deployment, pods);
-    status.setConditions(conditions.toList());
-    return status;
+    setGpuAvailable(aggregator, pods);
+    setLicenseConfigured(aggregator, spec, pods);
+    setProgressing(aggregator, fd, desired, deployment);
+    setReady(aggregator, desired, ready, deployment, pods);
   }
 
-  private static void setGpuAvailable(Conditions conditions, PodDiagnosis pods) {
+  private static void setGpuAvailable(StatusAggregator conditions, PodDiagnosis pods) {
     pods.unschedulable()
         .ifPresentOrElse(
             message ->
-                conditions.set(
+                conditions.condition(
                     ConditionType.GPU_AVAILABLE,
                     Status.FALSE,
                     PodDiagnosis.unschedulableReason(message),
                     message),
             () ->
-                conditions.set(
+                conditions.condition(
                     ConditionType.GPU_AVAILABLE,
                     Status.TRUE,
                     "Scheduled",
@@ -86,16 +72,16 @@ public final class StatusComputer {
   }
 
   private static void setLicenseConfigured(
-      Conditions conditions, ValidatedSpec spec, PodDiagnosis pods) {
+      StatusAggregator conditions, ValidatedSpec spec, PodDiagnosis pods) {
     if (!spec.metered()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.LICENSE_CONFIGURED,
           Status.TRUE,
           "NotRequired",
           spec.model().slug() + " is Apache-2.0: no licence key and no usage reporting");
     } else if (pods.licenseProblem().isPresent()) {
       var ref = spec.spec().getLicense().getSecretRef();
-      conditions.set(
+      conditions.condition(
           ConditionType.LICENSE_CONFIGURED,
           Status.FALSE,
           "SecretNotFound",
@@ -107,13 +93,13 @@ public final class StatusComputer {
               + pods.licenseProblem().get()
               + ")");
     } else if (pods.meteringStarted()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.LICENSE_CONFIGURED,
           Status.TRUE,
           "SecretMounted",
           "the metering sidecar has the licence key");
     } else {
-      conditions.set(
+      conditions.condition(
           ConditionType.LICENSE_CONFIGURED,
           Status.UNKNOWN,
           "WaitingForPods",
@@ -122,9 +108,12 @@ public final class StatusComputer {
   }
 
   private static void setProgressing(
-      Conditions conditions, FluxDeployment fd, int desired, Optional<Deployment> deployment) {
+      StatusAggregator conditions,
+      FluxDeployment fd,
+      int desired,
+      Optional<Deployment> deployment) {
     if (fd.getSpec().isPaused()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.PROGRESSING,
           Status.FALSE,
           "Paused",
@@ -132,7 +121,7 @@ public final class StatusComputer {
       return;
     }
     if (deployment.isEmpty()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.PROGRESSING, Status.TRUE, "Creating", "creating the inference Deployment");
       return;
     }
@@ -141,19 +130,19 @@ public final class StatusComputer {
         deploymentCondition(d, "Progressing")
             .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()));
     if (stalled.isPresent()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.PROGRESSING,
           Status.FALSE,
           "ProgressDeadlineExceeded",
           stalled.get().getMessage());
     } else if (rolledOut(d, desired)) {
-      conditions.set(
+      conditions.condition(
           ConditionType.PROGRESSING,
           Status.FALSE,
           "RolloutComplete",
           desired + " replicas updated and ready");
     } else {
-      conditions.set(
+      conditions.condition(
           ConditionType.PROGRESSING,
           Status.TRUE,
           "RollingOut",
@@ -167,31 +156,31 @@ public final class StatusComputer {
   }
 
   private static void setReady(
-      Conditions conditions,
+      StatusAggregator conditions,
       int desired,
       int ready,
       Optional<Deployment> deployment,
       PodDiagnosis pods) {
     if (deployment.isPresent() && desired == 0 && replicas(deployment.get()) == 0) {
-      conditions.set(
+      conditions.condition(
           ConditionType.READY, Status.TRUE, "ScaledToZero", "no replicas wanted: scaled to zero");
     } else if (deployment.isPresent() && ready >= desired && rolledOut(deployment.get(), desired)) {
-      conditions.set(
+      conditions.condition(
           ConditionType.READY, Status.TRUE, "AllReplicasReady", ready + "/" + desired + " ready");
     } else if (pods.licenseProblem().isPresent()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.READY,
           Status.FALSE,
           "LicenseNotConfigured",
           "pods cannot start without the licence Secret: see LicenseConfigured");
     } else if (pods.unschedulable().isPresent()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.READY,
           Status.FALSE,
           "GPUUnavailable",
           "pods are waiting for GPU nodes: see GPUAvailable");
     } else {
-      conditions.set(
+      conditions.condition(
           ConditionType.READY, Status.FALSE, "ReplicasNotReady", ready + "/" + desired + " ready");
     }
   }
@@ -231,15 +220,5 @@ public final class StatusComputer {
     return d.getStatus() == null || d.getStatus().getUpdatedReplicas() == null
         ? 0
         : d.getStatus().getUpdatedReplicas();
-  }
-
-  private static long generation(FluxDeployment fd) {
-    return fd.getMetadata().getGeneration() == null ? 0 : fd.getMetadata().getGeneration();
-  }
-
-  private static FluxDeploymentStatus copy(FluxDeployment fd) {
-    return fd.getStatus() == null
-        ? new FluxDeploymentStatus()
-        : SERIALIZATION.clone(fd.getStatus());
   }
 }

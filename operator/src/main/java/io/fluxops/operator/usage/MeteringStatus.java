@@ -1,12 +1,10 @@
 package io.fluxops.operator.usage;
 
-import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.ConditionType;
-import io.fluxops.operator.status.Conditions;
 import io.fluxops.operator.status.Conditions.Status;
+import io.fluxops.operator.status.StatusAggregator;
 import io.fluxops.operator.workload.PodLayout;
 import io.fluxops.operator.workload.ValidatedSpec;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -21,24 +19,20 @@ public final class MeteringStatus {
    * answered yet) the usage and the Metering condition already in status stand.
    */
   public static void apply(
-      FluxDeploymentStatus status,
-      ValidatedSpec spec,
-      Optional<UsageReading> reading,
-      long generation,
-      Instant now) {
-    reading.ifPresent(r -> r.applyTo(status));
-    Conditions conditions = Conditions.from(status.getConditions(), generation, now);
+      StatusAggregator conditions, ValidatedSpec spec, Optional<UsageReading> reading) {
+    reading.ifPresent(r -> r.applyTo(conditions.fields()));
     if (!spec.metered()) {
-      conditions.set(
+      conditions.condition(
           ConditionType.METERING,
           Status.TRUE,
           "NotRequired",
           spec.model().slug() + " is Apache-2.0: there is no usage to report");
     } else if (reading.map(UsageReading::metering).isPresent()) {
       MeteringHealth health = reading.get().metering();
-      conditions.set(ConditionType.METERING, health.status(), health.reason(), health.message());
-    } else if (Conditions.find(status.getConditions(), ConditionType.METERING).isEmpty()) {
-      conditions.set(
+      conditions.condition(
+          ConditionType.METERING, health.status(), health.reason(), health.message());
+    } else if (conditions.previous(ConditionType.METERING).isEmpty()) {
+      conditions.condition(
           ConditionType.METERING,
           Status.UNKNOWN,
           "WaitingForSidecars",
@@ -46,6 +40,5 @@ public final class MeteringStatus {
               + PodLayout.METERING_PORT
               + " (pods starting, or the port not reachable from the operator)");
     }
-    status.setConditions(conditions.toList());
   }
 }

@@ -92,6 +92,24 @@ class FluxDeploymentReconcilerTest {
   }
 
   @Test
+  void statusPatchesLeaveTheSpecAndMetadataAsTheUserWroteThem() {
+    FluxDeployment written = apply("flux-1-dev-rtx-4090.yaml");
+    awaitDeployment("dev-4090");
+    kubelet.runReady(NS, "dev-4090");
+
+    await()
+        .atMost(TIMEOUT)
+        .until(() -> "True".equals(condition("dev-4090", ConditionType.READY).getStatus()));
+
+    FluxDeployment stored = fluxDeployment("dev-4090").get();
+    var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
+    assertThat(serialization.asYaml(stored.getSpec()))
+        .isEqualTo(serialization.asYaml(written.getSpec()));
+    assertThat(stored.getMetadata().getLabels()).isEqualTo(written.getMetadata().getLabels());
+    assertThat(stored.getMetadata().getGeneration()).isEqualTo(1L);
+  }
+
+  @Test
   void becomesReadyWhenThePodsAreReady() {
     apply("flux-1-kontext-dev-blackwell.yaml");
     awaitDeployment("kontext-blackwell");
