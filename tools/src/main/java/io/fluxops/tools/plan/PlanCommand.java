@@ -11,17 +11,14 @@ import io.fluxops.tools.simulate.Trace;
 import io.fluxops.tools.simulate.TraceCsv;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,17 +109,6 @@ public final class PlanCommand implements Callable<Integer> {
       paramLabel = "table|json",
       description = "Output format (default ${DEFAULT-VALUE}).")
   private String output = "table";
-
-  /** Runs the command as {@code fluxops-tools plan ARGS}; returns the process exit code. */
-  public static int run(List<String> args, PrintStream out, PrintStream err) {
-    CommandLine cmd = io.fluxops.tools.Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    List<String> all = new java.util.ArrayList<>();
-    all.add("plan");
-    all.addAll(args);
-    return cmd.execute(all.toArray(String[]::new));
-  }
 
   @Override
   public Integer call() {

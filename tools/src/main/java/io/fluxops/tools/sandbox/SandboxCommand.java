@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,17 +65,6 @@ public final class SandboxCommand implements Callable<Integer> {
       arity = "0..*",
       description = "FluxDeployment and Secret manifests to apply; default: those in examples/.")
   private List<String> files = new ArrayList<>();
-
-  /** Runs {@code fluxops-tools sandbox ARGS}; returns the exit code. */
-  public static int run(List<String> args, PrintStream out, PrintStream err) {
-    CommandLine cmd = io.fluxops.tools.Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>();
-    all.add("sandbox");
-    all.addAll(args);
-    return cmd.execute(all.toArray(String[]::new));
-  }
 
   @Override
   public Integer call() {

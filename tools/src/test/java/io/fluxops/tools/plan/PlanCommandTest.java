@@ -26,7 +26,8 @@ class PlanCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return PlanCommand.run(
+    return io.fluxops.tools.Commands.run(
+        "plan",
         List.of(args),
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));

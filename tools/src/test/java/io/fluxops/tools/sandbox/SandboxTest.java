@@ -76,7 +76,8 @@ class SandboxTest {
   void badArgumentsAreOneLineAndExitTwo() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
-        SandboxCommand.run(
+        io.fluxops.tools.Commands.run(
+            "sandbox",
             List.of("--duration", "soon"),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
