@@ -18,6 +18,12 @@ final class OperatorProcess {
 
   /** Starts the jar; its output goes to {@code target/<name>-operator.log}. */
   static Process start(MockCluster cluster, int httpPort, String name) throws IOException {
+    return start(JAR, cluster, httpPort, name);
+  }
+
+  /** Starts {@code jar}, another build of the operator (e.g. the one before a change). */
+  static Process start(Path jar, MockCluster cluster, int httpPort, String name)
+      throws IOException {
     Path kubeconfig = Files.createTempFile(Path.of("target"), name, ".kubeconfig");
     Files.writeString(
         kubeconfig,
@@ -37,7 +43,7 @@ final class OperatorProcess {
         """
             .formatted(cluster.url()));
     ProcessBuilder builder =
-        new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", JAR.toString())
+        new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", jar.toString())
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target/" + name + "-operator.log").toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());

@@ -23,11 +23,16 @@ import java.util.zip.ZipFile;
  * What the operator artifact costs a cluster: the jar's size and entries, the time from {@code java
  * -jar} to {@code /healthz} answering 200 against the mock API server, and the process's RSS once
  * it reconciled 10 FluxDeployments and sat idle. Each start is measured several times; the median
- * is printed. See BENCHMARKS.md ("The operator artifact") for the command and the figures.
+ * is printed. Given several jars (e.g. the build before a change and after it), it alternates them
+ * run by run, so that a machine whose load drifts weighs on both alike. See BENCHMARKS.md ("The
+ * operator artifact") for the command and the figures.
  */
 public final class StartupBenchmark {
 
-  private static final Path JAR = OperatorProcess.JAR;
+  /** Held, so that the level set on it is not lost with a collected logger. */
+  private static final java.util.logging.Logger MOCK_SERVER_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private static final int FLUX_DEPLOYMENTS = 10;
   private static final String[] EXAMPLES = {
     "flux-1-dev-rtx-4090.yaml",
@@ -42,57 +47,77 @@ public final class StartupBenchmark {
   private StartupBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
-        .setLevel(java.util.logging.Level.WARNING);
+    MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int idleSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    new StartupBenchmark().run(runs, idleSeconds);
+    List<Path> jars =
+        args.length > 2
+            ? java.util.Arrays.stream(args).skip(2).map(Path::of).toList()
+            : List.of(OperatorProcess.JAR);
+    new StartupBenchmark().run(runs, idleSeconds, jars);
     System.exit(0);
   }
 
-  private void run(int runs, int idleSeconds) throws Exception {
-    if (!Files.exists(JAR)) {
-      throw new IllegalStateException("build the jar first: ./mvnw -pl operator -am package");
-    }
-    try (ZipFile zip = new ZipFile(JAR.toFile())) {
-      System.out.printf(
-          Locale.ROOT,
-          "operator jar: %.1f MiB, %d entries%n",
-          Files.size(JAR) / (1024.0 * 1024),
-          zip.size());
-    }
-    List<Double> startSeconds = new ArrayList<>();
-    List<Double> rssMiB = new ArrayList<>();
-    for (int run = 0; run < runs; run++) {
-      try (MockCluster cluster = new MockCluster()) {
-        int port = freePort();
-        long start = System.nanoTime();
-        Process operator = OperatorProcess.start(cluster, port, "startup-benchmark");
-        try {
-          awaitHealthy(port);
-          startSeconds.add((System.nanoTime() - start) / 1e9);
-          createFluxDeployments(cluster);
-          awaitObserved(cluster);
-          TimeUnit.SECONDS.sleep(idleSeconds);
-          rssMiB.add(OperatorProcess.rssKiB(operator) / 1024.0);
-        } finally {
-          OperatorProcess.stop(operator);
-        }
+  private void run(int runs, int idleSeconds, List<Path> jars) throws Exception {
+    for (Path jar : jars) {
+      if (!Files.exists(jar)) {
+        throw new IllegalStateException(
+            jar + " does not exist: build it first with ./mvnw -pl operator -am package");
       }
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        System.out.printf(
+            Locale.ROOT,
+            "%s: %.1f MiB, %d entries%n",
+            jar,
+            Files.size(jar) / (1024.0 * 1024),
+            zip.size());
+      }
+    }
+    java.util.Map<Path, List<Double>> startSeconds = new java.util.LinkedHashMap<>();
+    java.util.Map<Path, List<Double>> rssMiB = new java.util.LinkedHashMap<>();
+    for (int run = 0; run < runs; run++) {
+      for (Path jar : jars) {
+        double[] figures = measure(jar, idleSeconds);
+        startSeconds.computeIfAbsent(jar, j -> new ArrayList<>()).add(figures[0]);
+        rssMiB.computeIfAbsent(jar, j -> new ArrayList<>()).add(figures[1]);
+        System.out.printf(
+            Locale.ROOT,
+            "run %d, %s: /healthz after %.2f s, RSS %.0f MiB%n",
+            run + 1,
+            jar,
+            figures[0],
+            figures[1]);
+      }
+    }
+    for (Path jar : jars) {
       System.out.printf(
           Locale.ROOT,
-          "run %d: /healthz after %.2f s, RSS %.0f MiB%n",
-          run + 1,
-          startSeconds.get(run),
-          rssMiB.get(run));
+          "%s, median of %d: start to /healthz %.2f s; RSS idle with %d FluxDeployments %.0f MiB%n",
+          jar,
+          runs,
+          median(startSeconds.get(jar)),
+          FLUX_DEPLOYMENTS,
+          median(rssMiB.get(jar)));
     }
-    System.out.printf(
-        Locale.ROOT,
-        "median of %d: start to /healthz %.2f s; RSS idle with %d FluxDeployments %.0f MiB%n",
-        runs,
-        median(startSeconds),
-        FLUX_DEPLOYMENTS,
-        median(rssMiB));
+  }
+
+  /** Seconds from start to /healthz, and RSS in MiB once idle with the FluxDeployments. */
+  private double[] measure(Path jar, int idleSeconds) throws Exception {
+    try (MockCluster cluster = new MockCluster()) {
+      int port = freePort();
+      long start = System.nanoTime();
+      Process operator = OperatorProcess.start(jar, cluster, port, "startup-benchmark");
+      try {
+        awaitHealthy(port);
+        double started = (System.nanoTime() - start) / 1e9;
+        createFluxDeployments(cluster);
+        awaitObserved(cluster);
+        TimeUnit.SECONDS.sleep(idleSeconds);
+        return new double[] {started, OperatorProcess.rssKiB(operator) / 1024.0};
+      } finally {
+        OperatorProcess.stop(operator);
+      }
+    }
   }
 
   private static void createFluxDeployments(MockCluster cluster) {
