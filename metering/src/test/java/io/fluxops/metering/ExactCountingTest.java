@@ -38,7 +38,10 @@ class ExactCountingTest {
   void bflRecordsExactlyWhatTheSidecarAcceptedDespiteEveryFault() throws Exception {
     Random faults = new Random(20261121);
     try (BflStandIn bfl = BflStandIn.start(TestConfig.KEY)) {
-      bfl.hangFor(Duration.ofMillis(400))
+      // Hangs outlast the report timeout, so the sidecar gives up first; and the timeout leaves a
+      // loaded machine time to answer a good report, which, recorded and then timed out, would be
+      // a real (and bounded) double count rather than a fault of this test's kinds.
+      bfl.hangFor(Duration.ofSeconds(2))
           .faults(
               () -> {
                 synchronized (faults) {
@@ -50,7 +53,7 @@ class ExactCountingTest {
           RunningSidecar.start(
               TestConfig.in(dir, bfl.endpoint())
                   .with("FLUXOPS_MAX_BATCH_IMAGES", "1000")
-                  .with("FLUXOPS_REPORT_TIMEOUT_SECONDS", "0.2")
+                  .with("FLUXOPS_REPORT_TIMEOUT_SECONDS", "1")
                   .with("FLUXOPS_RETRY_MAX_BACKOFF_SECONDS", "0.05"))) {
         accepted = postConcurrently(sidecar);
 

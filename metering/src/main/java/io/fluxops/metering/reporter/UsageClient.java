@@ -54,7 +54,11 @@ public final class UsageClient {
         Deadlines.INSTANCE.schedule(
             () -> {
               expired.set(true);
-              connection.disconnect();
+              // disconnect() can block (closing a stream may read what is left of it): never on the
+              // one thread every report's deadline shares.
+              Thread abort = new Thread(connection::disconnect, "report-abort");
+              abort.setDaemon(true);
+              abort.start();
             },
             timeout.toNanos(),
             TimeUnit.NANOSECONDS);
