@@ -13,6 +13,7 @@ import io.fluxops.operator.api.ModelName;
 import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.QueueSpec;
 import io.fluxops.operator.api.RedisKeyType;
+import io.fluxops.operator.api.SchemaLimits;
 import io.fluxops.operator.api.SpecRules;
 import io.fluxops.operator.api.TensorRtMode;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class SpecValidator {
     if (spec == null) {
       return new Invalid(List.of("spec is required: set spec.model, spec.gpu and spec.server"));
     }
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(SchemaLimits.violations(spec, "spec"));
     Optional<FluxModel> model =
         parseRequired(ModelName.class, spec.getModel(), "spec.model", problems)
             .map(ModelName::model);
@@ -78,7 +79,6 @@ public final class SpecValidator {
       problems.add("spec.gpu is required: set spec.gpu.type to rtx-4090 or blackwell");
       return Optional.empty();
     }
-    checkRange(spec.getGpu().getCount(), 1, 8, "spec.gpu.count", problems);
     return parseRequired(GpuTypeName.class, spec.getGpu().getType(), "spec.gpu.type", problems)
         .map(GpuTypeName::type);
   }
@@ -106,7 +106,6 @@ public final class SpecValidator {
 
   private static void checkReplicas(FluxDeploymentSpec spec, List<String> problems) {
     if (spec.getReplicas() != null) {
-      checkRange(spec.getReplicas(), 0, 1000, "spec.replicas", problems);
       if (spec.getAutoscaling() != null) {
         problems.add(SpecRules.REPLICAS_XOR_AUTOSCALING_MESSAGE);
       }
@@ -117,23 +116,6 @@ public final class SpecValidator {
     if (as == null) {
       return null;
     }
-    checkRange(as.getMinReplicas(), 0, 1000, "spec.autoscaling.minReplicas", problems);
-    checkRange(as.getMaxReplicas(), 1, 1000, "spec.autoscaling.maxReplicas", problems);
-    checkRange(as.getTargetQueueDepth(), 1, 10000, "spec.autoscaling.targetQueueDepth", problems);
-    checkRange(
-        as.getPollIntervalSeconds(), 1, 300, "spec.autoscaling.pollIntervalSeconds", problems);
-    checkRange(
-        as.getScaleUpStabilizationSeconds(),
-        0,
-        3600,
-        "spec.autoscaling.scaleUpStabilizationSeconds",
-        problems);
-    checkRange(
-        as.getScaleDownStabilizationSeconds(),
-        0,
-        86400,
-        "spec.autoscaling.scaleDownStabilizationSeconds",
-        problems);
     if (as.getMinReplicas() > as.getMaxReplicas()) {
       problems.add(SpecRules.MIN_NOT_ABOVE_MAX_MESSAGE);
     }
@@ -218,7 +200,6 @@ public final class SpecValidator {
       problems.add("spec.server.image is required: the container image of the inference server");
       return;
     }
-    checkRange(server.getPort(), 1, 65535, "spec.server.port", problems);
     if (server.getPort() == PodLayout.METERING_PORT || server.getPort() == PodLayout.USAGE_PORT) {
       problems.add(
           "spec.server.port "
@@ -276,12 +257,6 @@ public final class SpecValidator {
           field + " \"" + value + "\" is not supported: use one of " + ApiEnum.allowed(type));
     }
     return parsed;
-  }
-
-  private static void checkRange(int value, int min, int max, String field, List<String> problems) {
-    if (value < min || value > max) {
-      problems.add(field + " " + value + " is out of range: use " + min + " to " + max);
-    }
   }
 
   private static void checkName(String name, String field, List<String> problems) {
