@@ -1,5 +1,6 @@
 package io.fluxops.operator.bench;
 
+import io.fluxops.operator.testing.Kubeconfigs;
 import io.fluxops.operator.testing.MockCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,24 +25,9 @@ final class OperatorProcess {
   /** Starts {@code jar}, another build of the operator (e.g. the one before a change). */
   static Process start(Path jar, MockCluster cluster, int httpPort, String name)
       throws IOException {
-    Path kubeconfig = Files.createTempFile(Path.of("target"), name, ".kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: mock
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        contexts:
-        - name: mock
-          context: {cluster: mock, user: bench}
-        users:
-        - name: bench
-          user: {token: bench}
-        current-context: mock
-        """
-            .formatted(cluster.url()));
+    Path kubeconfig =
+        Kubeconfigs.write(
+            Files.createTempFile(Path.of("target"), name, ".kubeconfig"), cluster.url());
     ProcessBuilder builder =
         new ProcessBuilder("java", "-Xmx" + HEAP, "-jar", jar.toString())
             .redirectErrorStream(true)

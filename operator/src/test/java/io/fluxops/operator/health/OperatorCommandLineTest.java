@@ -2,6 +2,7 @@ package io.fluxops.operator.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fluxops.operator.testing.Kubeconfigs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -179,24 +180,7 @@ class OperatorCommandLineTest {
   }
 
   private Map<String, String> kubeconfig(String server) throws IOException {
-    Path file = home.resolve("kubeconfig-" + System.nanoTime());
-    Files.writeString(
-        file,
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: c
-          cluster: {server: "%s", insecure-skip-tls-verify: true}
-        contexts:
-        - name: c
-          context: {cluster: c, user: u}
-        users:
-        - name: u
-          user: {token: t}
-        current-context: c
-        """
-            .formatted(server));
+    Path file = Kubeconfigs.write(home.resolve("kubeconfig-" + System.nanoTime()), server);
     return Map.of("KUBECONFIG", file.toString());
   }
 
