@@ -3,6 +3,7 @@ package io.fluxops.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fluxops.autoscale.Decision;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
@@ -28,6 +29,7 @@ import io.fluxops.operator.workload.ReplicaTarget;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.fluxops.queue.QueueReading;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,6 +43,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -226,6 +229,24 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
    * operator's own create, and a queue whose reading does not change (a Redis backlog with no pods
    * to start) sends no event either: look again after one poll interval.
    */
+  /** Whether every failure in {@code e} is an HTTP 409 from the API server. */
+  static boolean isConflict(Throwable e) {
+    if (e instanceof AggregatedOperatorException aggregated) {
+      return !aggregated.getAggregatedExceptions().isEmpty()
+          && aggregated.getAggregatedExceptions().values().stream()
+              .allMatch(FluxDeploymentReconciler::isConflict);
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException client) {
+        return client.getCode() == HttpURLConnection.HTTP_CONFLICT;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private static Optional<Duration> awaitingDeployment(
       FluxDeployment fd, ValidatedSpec spec, Optional<Decision> decision) {
     return spec.autoscaled() && !fd.getSpec().isPaused() && decision.isEmpty()
@@ -236,6 +257,12 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   @Override
   public ErrorStatusUpdateControl<FluxDeployment> updateErrorStatus(
       FluxDeployment fd, Context<FluxDeployment> context, Exception e) {
+    if (isConflict(e)) {
+      // Another writer (the Deployment controller updating what it owns, say) changed an object
+      // between the cache and the write: the retry reads it again. Not a failure to show.
+      LOG.debug("Write conflict for {}; retrying", ResourceID.fromResource(fd));
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
     if (message.length() > MAX_ERROR_MESSAGE) {
       message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
