@@ -1,0 +1,127 @@
+package io.fluxops.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Zero writes at idle on a real API server, which defaults and normalises what it stores (the
+ * classic cause of an operator that updates forever): the API server's own request counter and its
+ * audit log both show no create, update or patch from the operator for a minute.
+ */
+@ExtendWith(RealCluster.class)
+class IdleWritesClusterIT {
+
+  private static final String NAMESPACE = "idle-it";
+  private static final int FLUX_DEPLOYMENTS = 20;
+  private static final Duration IDLE = Duration.ofSeconds(60);
+
+  private static OperatorProcess operator;
+
+  @BeforeAll
+  static void startOperator(KwokCluster cluster) {
+    Deployment chart = ChartRelease.ensureInstalled(cluster);
+    Fixtures.createNamespace(cluster, NAMESPACE);
+    cluster
+        .kubectl(
+            "apply",
+            "-n",
+            NAMESPACE,
+            "-f",
+            RealCluster.REPO_ROOT.resolve("examples/license-secret.yaml").toString())
+        .runOrThrow();
+    operator =
+        OperatorProcess.start(
+            cluster, chart, ChartRelease.kubeconfig(cluster, "idle-it"), "idle-it", Map.of());
+  }
+
+  @AfterAll
+  static void stopOperator(KwokCluster cluster) throws InterruptedException {
+    if (operator != null) {
+      operator.close();
+    }
+    Fixtures.deleteFluxDeployments(cluster, NAMESPACE);
+  }
+
+  @Test
+  void twentySettledFluxDeploymentsCostNoWritesForAMinute(KwokCluster cluster) {
+    StringBuilder manifests = new StringBuilder();
+    for (int i = 0; i < FLUX_DEPLOYMENTS; i++) {
+      // Half licensed (with a metering sidecar whose /status the operator polls), half schnell.
+      boolean licensed = i % 2 == 0;
+      manifests.append(
+          """
+          ---
+          apiVersion: fluxops.io/v1alpha1
+          kind: FluxDeployment
+          metadata: {name: idle-%d}
+          spec:
+            model: %s
+            gpu: {type: %s}
+            replicas: 1
+            server: {image: example.com/flux-server:1.0}
+          """
+              .formatted(
+                  i,
+                  licensed ? "flux-1-dev" : "flux-1-schnell",
+                  i % 4 < 2 ? "rtx-4090" : "blackwell"));
+      if (licensed) {
+        manifests.append("  license: {secretRef: {name: bfl-license}}\n");
+      }
+    }
+    cluster.kubectl("apply", "-n", NAMESPACE, "-f", "-").stdin(manifests.toString()).runOrThrow();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              for (int i = 0; i < FLUX_DEPLOYMENTS; i++) {
+                assertThat(
+                        FluxDeployments.conditionIs(
+                            cluster.admin(), NAMESPACE, "idle-" + i, "Ready", "True"))
+                    .as("idle-" + i + " Ready")
+                    .isTrue();
+              }
+            });
+    // Settled: the operator has written nothing for 30 s.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(5))
+        .until(
+            () ->
+                operatorWrites(cluster, Instant.now().minusSeconds(30)).isEmpty()
+                    && operatorWrites(cluster, Instant.EPOCH).size() > FLUX_DEPLOYMENTS);
+
+    Instant start = Instant.now();
+    long countedBefore = ApiServerWrites.counted(cluster);
+    await()
+        .during(IDLE)
+        .atMost(IDLE.plusSeconds(10))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> operatorWrites(cluster, start).isEmpty());
+    long countedAfter = ApiServerWrites.counted(cluster);
+
+    assertThat(operatorWrites(cluster, start))
+        .as("the operator's writes in the audit log")
+        .isEmpty();
+    assertThat(countedAfter - countedBefore)
+        .as(
+            "apiserver_request_total for create/update/patch of "
+                + ApiServerWrites.OPERATOR_RESOURCES)
+        .isZero();
+  }
+
+  private static List<ApiServerWrites.Audited> operatorWrites(KwokCluster cluster, Instant since) {
+    return ApiServerWrites.auditedSince(cluster, ChartRelease.SERVICE_ACCOUNT, since).stream()
+        .filter(w -> ApiServerWrites.OPERATOR_RESOURCES.contains(w.resource()))
+        .toList();
+  }
+}
