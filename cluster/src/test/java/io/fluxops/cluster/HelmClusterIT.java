@@ -94,7 +94,7 @@ class HelmClusterIT {
     assertThat(install.exitCode()).as(install.failure()).isZero();
     Captured.write(
         "helm-install",
-        "helm install fluxops charts/fluxops --namespace " + NAMESPACE,
+        "helm install " + RELEASE + " charts/fluxops --namespace " + NAMESPACE + " --wait",
         install.stdout());
     assertThat(install.stdout()).contains("STATUS: deployed");
     Deployment operator =
