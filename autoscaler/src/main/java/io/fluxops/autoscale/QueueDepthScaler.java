@@ -108,9 +108,11 @@ public final class QueueDepthScaler {
     } else {
       // The recent average smooths momentary peaks away; an empty queue counts as empty at once,
       // so going to zero waits for the scale-down window and nothing more.
+      // It only holds replicas back from shrinking: a grow comes from the latest reading alone,
+      // or a queue of 1 just after a scale-down would bring back the burst's size from its average.
       double basis = reading.queueDepth() == 0 ? 0 : state.averageQueueDepth();
       long inHand = (long) Math.ceil(basis - 1e-9);
-      recommendation = Math.max(replicasFor(basis), Math.min(current, inHand));
+      recommendation = Math.min(current, Math.max(replicasFor(basis), inHand));
     }
     int clamped = policy.clamp(recommendation);
     if (reading.quality() == Reading.Quality.PARTIAL) {
