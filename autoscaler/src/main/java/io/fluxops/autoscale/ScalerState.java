@@ -7,28 +7,61 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The scaler's memory between polls: the recommendations that are still inside a stabilization
- * window, and when it last changed the size. Immutable, small and bounded, so the operator can keep
- * it in the FluxDeployment's status or an annotation and hand it back after a restart.
+ * The scaler's memory between polls. Immutable, small and bounded, so the operator can keep it in
+ * the FluxDeployment's status ({@code status.autoscaler}) and hand it back after a restart.
  *
- * <p>Consecutive equal recommendations are stored once, stamped with the latest time they were
- * made: a run stays inside a window exactly as long as its last member does, so the windows behave
- * as if every poll had been kept. At most {@link #MAX_SAMPLES} runs are kept.
+ * <ul>
+ *   <li>{@code recommendations}: those still inside a stabilization window. Consecutive equal ones
+ *       are stored once, stamped with the latest time they were made: a run stays inside a window
+ *       exactly as long as its last member does, so the windows behave as if every poll had been
+ *       kept.
+ *   <li>{@code queue}: the readings of the last {@link QueueDepthScaler#QUEUE_AVERAGING_WINDOW},
+ *       which the queue rule shrinks on.
+ *   <li>{@code arrivals}: images that arrived, per {@link #ARRIVAL_BIN_SECONDS} slot, over the last
+ *       {@link #ARRIVAL_MEMORY}: the arrival rule's rate estimates.
+ *   <li>{@code last}: the previous poll, to turn the next one into arrivals, busy time and pod
+ *       starts.
+ *   <li>{@code service} and {@code podStart}: what the scaler has measured about the pods.
+ * </ul>
  *
- * @param samples recommendations, oldest first, each the last of a run of equal ones
+ * @param recommendations recommendations, oldest first, each the last of a run of equal ones
+ * @param queue queue readings, oldest first
+ * @param arrivals arrival slots, oldest first
+ * @param last the previous poll, or null before the first
+ * @param service the measured time per image
+ * @param podStart the measured time from ordering a pod to its being ready
  * @param lastScaleEpochSecond when the scaler last changed the size; {@code 0} for never
+ * @param lastQueuedEpochSecond when the queue was last seen non-empty; {@code 0} for never
  */
 public record ScalerState(
-    List<Sample> samples, List<QueueSample> queue, long lastScaleEpochSecond) {
+    List<Sample> recommendations,
+    List<QueueSample> queue,
+    List<ArrivalBin> arrivals,
+    Observation last,
+    ServiceTime service,
+    PodStart podStart,
+    long lastScaleEpochSecond,
+    long lastQueuedEpochSecond) {
 
   /**
-   * Upper bound on stored runs and on stored readings; a 300 s window polled every 5 s needs at
-   * most 61. Past it the two oldest runs are merged into one holding the higher recommendation: a
-   * longer window is then approximated on the safe side (shrinking waits, it never comes early).
+   * Upper bound on stored recommendation runs and on stored readings; a 300 s window polled every 5
+   * s needs at most 61. Past it the two oldest runs are merged into one holding the higher
+   * recommendation: a longer window is then approximated on the safe side (shrinking waits, it
+   * never comes early).
    */
   public static final int MAX_SAMPLES = 64;
 
-  private static final String VERSION = "v1";
+  /** Width of an arrival slot: several polls a second or one poll per slot fold into one entry. */
+  public static final long ARRIVAL_BIN_SECONDS = 10;
+
+  /** How far back arrivals are kept: the arrival rule's longest window. */
+  public static final Duration ARRIVAL_MEMORY = Duration.ofSeconds(320);
+
+  /**
+   * A gap between polls longer than this (readings failed, the operator was down) is not turned
+   * into arrivals, busy time or pod starts: too much happened unseen.
+   */
+  static final long MAX_OBSERVED_GAP_SECONDS = 60;
 
   /** A recommendation made at a time. */
   public record Sample(long epochSecond, int replicas) {
@@ -40,29 +73,288 @@ public record ScalerState(
     }
   }
 
-  /** A queue depth read at a time, kept for the short average that shrinking looks at. */
+  /** A queue depth read at a time, kept for the short average that the queue rule shrinks on. */
   public record QueueSample(long epochSecond, double depth) {
     /** Validates the sample. */
     public QueueSample {
-      if (!(depth >= 0) || Double.isInfinite(depth)) {
-        throw new IllegalArgumentException("a queue depth is a finite number >= 0: " + depth);
+      requireDepth(depth);
+    }
+  }
+
+  /**
+   * Images that arrived between two times: the queue's growth plus the images served meanwhile.
+   * Estimated, so one slot can be slightly negative; sums over windows are clamped at zero.
+   *
+   * @param fromEpochSecond the poll before the first one counted in the slot
+   * @param toEpochSecond the latest poll counted in the slot
+   * @param images images that arrived in between
+   */
+  public record ArrivalBin(long fromEpochSecond, long toEpochSecond, double images) {
+    /** Validates the slot. */
+    public ArrivalBin {
+      if (toEpochSecond < fromEpochSecond || !Double.isFinite(images)) {
+        throw new IllegalArgumentException(
+            "an arrival slot needs from <= to and a finite count: "
+                + fromEpochSecond
+                + ".."
+                + toEpochSecond
+                + " "
+                + images);
       }
     }
   }
 
-  /** Copies the samples so the state stays immutable, and keeps them within bounds. */
-  public ScalerState {
-    samples = mergeOldest(samples);
-    queue = bounded(queue);
-    for (int i = 1; i < samples.size(); i++) {
-      if (samples.get(i).epochSecond() < samples.get(i - 1).epochSecond()) {
-        throw new IllegalArgumentException("samples must be in time order: " + samples);
+  /**
+   * What the previous poll saw and decided.
+   *
+   * @param epochSecond when
+   * @param queueDepth the complete reading's depth
+   * @param ready pods that served
+   * @param desired the size it decided
+   */
+  public record Observation(long epochSecond, double queueDepth, int ready, int desired) {
+    /** Validates the observation. */
+    public Observation {
+      requireDepth(queueDepth);
+      if (ready < 0 || desired < 0) {
+        throw new IllegalArgumentException("pod counts are >= 0: " + ready + ", " + desired);
       }
+    }
+  }
+
+  /**
+   * The time one replica spends per image, from the pods' image counts: busy replica-seconds over
+   * images finished, both summed over about the last {@link #MEMORY_IMAGES} images.
+   *
+   * @param busySeconds replica-seconds spent generating, summed
+   * @param images images finished in that time
+   * @param countedTotal the image count last seen, {@code -1} before the first
+   * @param pendingBusySeconds busy replica-seconds since that count, waiting for the next one
+   */
+  public record ServiceTime(
+      double busySeconds, double images, long countedTotal, double pendingBusySeconds) {
+
+    /** How many recent images the estimate averages over. */
+    public static final double MEMORY_IMAGES = 200;
+
+    /** How many images a prior (the GPU type's published figure) counts for. */
+    public static final double PRIOR_IMAGES = 10;
+
+    /** Nothing measured yet. */
+    public static final ServiceTime UNKNOWN = new ServiceTime(0, 0, -1, 0);
+
+    /** Validates the estimate. */
+    public ServiceTime {
+      if (!(busySeconds >= 0) || !(images >= 0) || !(pendingBusySeconds >= 0)) {
+        throw new IllegalArgumentException(
+            "service time sums are >= 0: "
+                + busySeconds
+                + ", "
+                + images
+                + ", "
+                + pendingBusySeconds);
+      }
+    }
+
+    /**
+     * Seconds per image: the measurement, blended with {@code prior} (weighted as {@link
+     * #PRIOR_IMAGES} images) when one is given; {@code NaN} when there is neither a prior nor
+     * {@link #PRIOR_IMAGES} measured images.
+     */
+    public double secondsPerImage(double prior) {
+      if (prior > 0) {
+        return (busySeconds + prior * PRIOR_IMAGES) / (images + PRIOR_IMAGES);
+      }
+      return images >= PRIOR_IMAGES ? busySeconds / images : Double.NaN;
+    }
+
+    /** This estimate after {@code busy} more replica-seconds at a poll that saw {@code total}. */
+    ServiceTime observe(double busy, long total) {
+      double pending = pendingBusySeconds + busy;
+      if (countedTotal < 0 || total < countedTotal) {
+        return new ServiceTime(busySeconds, images, total, 0); // first count, or the count reset
+      }
+      if (total == countedTotal) {
+        return new ServiceTime(busySeconds, images, countedTotal, pending);
+      }
+      double sumBusy = busySeconds + pending;
+      double sumImages = images + (total - countedTotal);
+      if (sumImages > MEMORY_IMAGES) {
+        sumBusy *= MEMORY_IMAGES / sumImages;
+        sumImages = MEMORY_IMAGES;
+      }
+      return new ServiceTime(sumBusy, sumImages, total, 0);
+    }
+
+    /** This estimate with busy time that no count will cover (the counts are missing). */
+    ServiceTime withoutCount(double busy) {
+      return new ServiceTime(busySeconds, images, countedTotal, pendingBusySeconds + busy);
+    }
+  }
+
+  /**
+   * Pods ordered at one time that have not become ready yet.
+   *
+   * @param epochSecond when they were ordered
+   * @param pods how many are still starting
+   */
+  public record Order(long epochSecond, int pods) {
+    /** Validates the order. */
+    public Order {
+      if (pods < 1) {
+        throw new IllegalArgumentException("an order holds at least one pod: " + pods);
+      }
+    }
+  }
+
+  /**
+   * The time from ordering a pod to its being ready: the orders still starting, oldest first, and
+   * the mean over about the last {@link #MEMORY_STARTS} pods that became ready (the oldest orders
+   * are taken to become ready first, as Kubernetes starts pods in the order they were made).
+   *
+   * @param startSeconds seconds from order to ready, summed over the finished starts
+   * @param starts finished starts
+   * @param orders pods still starting, by order, oldest first
+   */
+  public record PodStart(double startSeconds, double starts, List<Order> orders) {
+
+    /** How many recent starts the estimate averages over. */
+    public static final double MEMORY_STARTS = 20;
+
+    /** Most orders kept; past it the oldest two merge, keeping the older time. */
+    public static final int MAX_ORDERS = 16;
+
+    /** Nothing measured yet. */
+    public static final PodStart UNKNOWN = new PodStart(0, 0, List.of());
+
+    /** Validates the estimate. */
+    public PodStart {
+      if (!(startSeconds >= 0) || !(starts >= 0)) {
+        throw new IllegalArgumentException(
+            "pod start sums are >= 0: " + startSeconds + ", " + starts);
+      }
+      Objects.requireNonNull(orders, "orders");
+      List<Order> merged = new ArrayList<>(orders);
+      while (merged.size() > MAX_ORDERS) {
+        Order oldest = merged.remove(0);
+        merged.set(0, new Order(oldest.epochSecond(), oldest.pods() + merged.get(0).pods()));
+      }
+      orders = List.copyOf(merged);
+    }
+
+    /** Seconds from order to ready, blended with {@code prior} weighted as one start. */
+    public double seconds(double prior) {
+      return (startSeconds + prior) / (starts + 1);
+    }
+
+    /**
+     * Seconds from now until each starting pod is expected to be ready, one entry per pod, at least
+     * one poll away for pods that are late.
+     */
+    double[] readyIn(long nowSecond, double seconds) {
+      double[] readyIn = new double[orders.stream().mapToInt(Order::pods).sum()];
+      int i = 0;
+      for (Order order : orders) {
+        double due = Math.max(5, order.epochSecond() + seconds - nowSecond);
+        for (int p = 0; p < order.pods(); p++) {
+          readyIn[i++] = due;
+        }
+      }
+      return readyIn;
+    }
+
+    /**
+     * This estimate after {@code becameReady} pods became ready at about {@code readySecond} and
+     * {@code starting} are left starting: the oldest orders became ready; orders beyond those left
+     * vanished (removed, or failed) and are forgotten from the newest.
+     */
+    PodStart observe(int becameReady, double readySecond, int starting) {
+      List<Order> left = new ArrayList<>(orders);
+      double sumSeconds = startSeconds;
+      double sumStarts = starts;
+      int ready = becameReady;
+      while (ready > 0 && !left.isEmpty()) {
+        Order oldest = left.get(0);
+        int n = Math.min(ready, oldest.pods());
+        sumSeconds += n * Math.max(0, readySecond - oldest.epochSecond());
+        sumStarts += n;
+        ready -= n;
+        if (oldest.pods() == n) {
+          left.remove(0);
+        } else {
+          left.set(0, new Order(oldest.epochSecond(), oldest.pods() - n));
+        }
+      }
+      removeNewest(left, left.stream().mapToInt(Order::pods).sum() - starting);
+      if (sumStarts > MEMORY_STARTS) {
+        sumSeconds *= MEMORY_STARTS / sumStarts;
+        sumStarts = MEMORY_STARTS;
+      }
+      return new PodStart(sumSeconds, sumStarts, left);
+    }
+
+    /**
+     * This estimate after a decision that ordered {@code added} pods or removed {@code removed}.
+     */
+    PodStart decided(long nowSecond, int added, int removed) {
+      List<Order> next = new ArrayList<>(orders);
+      removeNewest(next, removed);
+      if (added > 0) {
+        next.add(new Order(nowSecond, added));
+      }
+      return new PodStart(startSeconds, starts, next);
+    }
+
+    private static void removeNewest(List<Order> orders, int count) {
+      while (count > 0 && !orders.isEmpty()) {
+        Order newest = orders.remove(orders.size() - 1);
+        if (newest.pods() > count) {
+          orders.add(new Order(newest.epochSecond(), newest.pods() - count));
+          return;
+        }
+        count -= newest.pods();
+      }
+    }
+  }
+
+  /** Copies the lists so the state stays immutable, and keeps them within bounds. */
+  public ScalerState {
+    recommendations = mergeOldest(recommendations);
+    queue = bounded(queue);
+    arrivals = bounded(arrivals);
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(podStart, "podStart");
+    for (int i = 1; i < recommendations.size(); i++) {
+      if (recommendations.get(i).epochSecond() < recommendations.get(i - 1).epochSecond()) {
+        throw new IllegalArgumentException(
+            "recommendations must be in time order: " + recommendations);
+      }
+    }
+  }
+
+  /**
+   * A state with only recommendations, readings and the last scale time, as the queue rule uses.
+   */
+  public ScalerState(List<Sample> recommendations, List<QueueSample> queue, long lastScale) {
+    this(
+        recommendations,
+        queue,
+        List.of(),
+        null,
+        ServiceTime.UNKNOWN,
+        PodStart.UNKNOWN,
+        lastScale,
+        0);
+  }
+
+  private static void requireDepth(double depth) {
+    if (!(depth >= 0) || Double.isInfinite(depth)) {
+      throw new IllegalArgumentException("a queue depth is a finite number >= 0: " + depth);
     }
   }
 
   private static List<Sample> mergeOldest(List<Sample> samples) {
-    Objects.requireNonNull(samples, "samples");
+    Objects.requireNonNull(samples, "recommendations");
     if (samples.size() <= MAX_SAMPLES) {
       return List.copyOf(samples);
     }
@@ -81,7 +373,7 @@ public record ScalerState(
         list.size() > MAX_SAMPLES ? list.subList(list.size() - MAX_SAMPLES, list.size()) : list);
   }
 
-  /** The memory of a scaler that has never run: windows empty, never scaled. */
+  /** The memory of a scaler that has never run: windows empty, nothing measured, never scaled. */
   public static ScalerState initial() {
     return new ScalerState(List.of(), List.of(), 0);
   }
@@ -97,14 +389,39 @@ public record ScalerState(
   }
 
   /**
+   * Images that arrived over the last {@code window} seconds before {@code nowSecond} (whole slots
+   * that started inside it), never below zero.
+   */
+  double arrivalsWithin(long nowSecond, long window) {
+    double sum = 0;
+    for (ArrivalBin bin : arrivals) {
+      if (bin.fromEpochSecond() >= nowSecond - window) {
+        sum += bin.images();
+      }
+    }
+    return Math.max(0, sum);
+  }
+
+  /** The seconds those arrivals were counted over; 0 when none were. */
+  long arrivalSpan(long nowSecond, long window) {
+    long first = nowSecond;
+    for (ArrivalBin bin : arrivals) {
+      if (bin.fromEpochSecond() >= nowSecond - window) {
+        first = Math.min(first, bin.fromEpochSecond());
+      }
+    }
+    return nowSecond - first;
+  }
+
+  /**
    * This state with a new recommendation recorded at {@code now}, and the runs that have left every
    * window dropped.
    */
   ScalerState record(Instant now, int recommendation, Duration keep) {
     long nowSecond = now.getEpochSecond();
     long cutoff = nowSecond - keep.getSeconds();
-    List<Sample> kept = new ArrayList<>(samples.size() + 1);
-    for (Sample s : samples) {
+    List<Sample> kept = new ArrayList<>(recommendations.size() + 1);
+    for (Sample s : recommendations) {
       if (s.epochSecond() > cutoff && s.epochSecond() <= nowSecond) {
         kept.add(s);
       }
@@ -113,7 +430,15 @@ public record ScalerState(
       kept.remove(kept.size() - 1);
     }
     kept.add(new Sample(nowSecond, recommendation));
-    return new ScalerState(kept, queue, lastScaleEpochSecond);
+    return new ScalerState(
+        kept,
+        queue,
+        arrivals,
+        last,
+        service,
+        podStart,
+        lastScaleEpochSecond,
+        lastQueuedEpochSecond);
   }
 
   /** This state with a queue reading added and readings older than {@code keep} dropped. */
@@ -126,25 +451,141 @@ public record ScalerState(
       }
     }
     kept.add(new QueueSample(nowSecond, depth));
-    return new ScalerState(samples, kept, lastScaleEpochSecond);
+    return new ScalerState(
+        recommendations,
+        kept,
+        arrivals,
+        last,
+        service,
+        podStart,
+        lastScaleEpochSecond,
+        depth > 0 ? nowSecond : lastQueuedEpochSecond);
+  }
+
+  /**
+   * This state after a complete reading: the time since the previous poll turned into arrivals (at
+   * {@code secondsPerImage}, when known), busy time for the service estimate, and pod starts.
+   *
+   * @param imagesDone the pods' image count now, or {@code -1} when it is missing
+   */
+  ScalerState observe(
+      Instant now, double depth, Replicas replicas, long imagesDone, double secondsPerImage) {
+    long nowSecond = now.getEpochSecond();
+    if (last == null || nowSecond <= last.epochSecond()) {
+      return this;
+    }
+    long gap = nowSecond - last.epochSecond();
+    if (gap > MAX_OBSERVED_GAP_SECONDS) {
+      return withArrivals(List.of(), service, podStart);
+    }
+    // Pods are taken to be busy as the previous poll saw them: one image each, up to the depth.
+    double busy = Math.min(last.queueDepth(), last.ready()) * gap;
+    ServiceTime nextService =
+        imagesDone >= 0 ? service.observe(busy, imagesDone) : service.withoutCount(busy);
+    // After the previous decision min(ready, desired) pods served: removals take starting pods
+    // first. Those that serve now beyond them became ready in between, on average halfway.
+    int becameReady = Math.max(0, replicas.ready() - Math.min(last.ready(), last.desired()));
+    PodStart nextStart = podStart.observe(becameReady, nowSecond - gap / 2.0, replicas.starting());
+    List<ArrivalBin> bins = new ArrayList<>();
+    for (ArrivalBin bin : arrivals) {
+      if (bin.toEpochSecond() > nowSecond - ARRIVAL_MEMORY.getSeconds()) {
+        bins.add(bin);
+      }
+    }
+    if (secondsPerImage > 0) {
+      double arrived = depth - last.queueDepth() + busy / secondsPerImage;
+      ArrivalBin newest = bins.isEmpty() ? null : bins.get(bins.size() - 1);
+      if (newest != null
+          && newest.fromEpochSecond() / ARRIVAL_BIN_SECONDS
+              == last.epochSecond() / ARRIVAL_BIN_SECONDS) {
+        bins.set(
+            bins.size() - 1,
+            new ArrivalBin(newest.fromEpochSecond(), nowSecond, newest.images() + arrived));
+      } else {
+        bins.add(new ArrivalBin(last.epochSecond(), nowSecond, arrived));
+      }
+    }
+    return withArrivals(bins, nextService, nextStart);
+  }
+
+  private ScalerState withArrivals(List<ArrivalBin> bins, ServiceTime service, PodStart start) {
+    return new ScalerState(
+        recommendations,
+        queue,
+        bins,
+        last,
+        service,
+        start,
+        lastScaleEpochSecond,
+        lastQueuedEpochSecond);
+  }
+
+  /** This state, remembering this poll and its decision for the next one. */
+  ScalerState observed(Instant now, double depth, int ready, int desired) {
+    return new ScalerState(
+        recommendations,
+        queue,
+        arrivals,
+        new Observation(now.getEpochSecond(), depth, ready, desired),
+        service,
+        podStart,
+        lastScaleEpochSecond,
+        lastQueuedEpochSecond);
+  }
+
+  /** This state, with the pods a decision ordered or removed (starting ones go first). */
+  ScalerState decided(Instant now, Replicas replicas, int desired) {
+    int removedStarting = Math.min(replicas.starting(), Math.max(0, replicas.current() - desired));
+    int added = Math.max(0, desired - replicas.current());
+    return new ScalerState(
+        recommendations,
+        queue,
+        arrivals,
+        last,
+        service,
+        podStart.decided(now.getEpochSecond(), added, removedStarting),
+        lastScaleEpochSecond,
+        lastQueuedEpochSecond);
+  }
+
+  /** This state, as if the queue had been non-empty at {@code now}. */
+  ScalerState queuedAt(Instant now) {
+    return new ScalerState(
+        recommendations,
+        queue,
+        arrivals,
+        last,
+        service,
+        podStart,
+        lastScaleEpochSecond,
+        now.getEpochSecond());
   }
 
   /** This state, noting that the size changed at {@code now}. */
   ScalerState scaledAt(Instant now) {
-    return new ScalerState(samples, queue, now.getEpochSecond());
+    return new ScalerState(
+        recommendations,
+        queue,
+        arrivals,
+        last,
+        service,
+        podStart,
+        now.getEpochSecond(),
+        lastQueuedEpochSecond);
   }
 
   /**
-   * A compact text form for an annotation or a status string, e.g. {@code
-   * v1;last=1700000000;r=1699999700:3,1700000000:4;q=1699999995:7,1700000000:8.5}. {@link #parse}
-   * reads it back.
+   * The text form of the recommendations, readings and last scale time, e.g. {@code
+   * v1;last=1700000000;r=1699999700:3,1700000000:4;q=1699999995:7,1700000000:8.5}: what {@code
+   * status.autoscalerState} held before the typed {@code status.autoscaler}. {@link #parseLegacy}
+   * reads it back; the measurements are not in it.
    */
-  public String toCompactString() {
-    StringBuilder out = new StringBuilder(VERSION).append(";last=").append(lastScaleEpochSecond);
+  public String toLegacyString() {
+    StringBuilder out = new StringBuilder("v1;last=").append(lastScaleEpochSecond);
     out.append(";r=");
-    for (int i = 0; i < samples.size(); i++) {
-      out.append(i > 0 ? "," : "").append(samples.get(i).epochSecond());
-      out.append(':').append(samples.get(i).replicas());
+    for (int i = 0; i < recommendations.size(); i++) {
+      out.append(i > 0 ? "," : "").append(recommendations.get(i).epochSecond());
+      out.append(':').append(recommendations.get(i).replicas());
     }
     out.append(";q=");
     for (int i = 0; i < queue.size(); i++) {
@@ -156,16 +597,19 @@ public record ScalerState(
   }
 
   /**
-   * Reads the form {@link #toCompactString} writes.
+   * Reads the text form that operators before the typed {@code status.autoscaler} kept in {@code
+   * status.autoscalerState}, e.g. {@code
+   * v1;last=1700000000;r=1699999700:3,1700000000:4;q=1699999995:7,1700000000:8.5}, so that an
+   * upgrade keeps the stabilization windows. Nothing writes this form any more.
    *
    * @throws IllegalArgumentException when the text is not such a form; the operator should then
    *     start from {@link #initial()} and say so, rather than fail the reconcile
    */
-  public static ScalerState parse(String text) {
+  public static ScalerState parseLegacy(String text) {
     Objects.requireNonNull(text, "text");
     String[] parts = text.split(";", -1);
     if (parts.length != 4
-        || !VERSION.equals(parts[0])
+        || !"v1".equals(parts[0])
         || !parts[1].startsWith("last=")
         || !parts[2].startsWith("r=")
         || !parts[3].startsWith("q=")) {

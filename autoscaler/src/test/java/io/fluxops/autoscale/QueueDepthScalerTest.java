@@ -15,10 +15,16 @@ class QueueDepthScalerTest {
   private ScalerState state = ScalerState.initial();
   private int current;
 
+  /** The queue rule (no image counts). */
   private QueueDepthScaler scaler(int min, int max, int upSeconds, int downSeconds) {
     return new QueueDepthScaler(
         new ScalingPolicy(
-            min, max, 2, Duration.ofSeconds(upSeconds), Duration.ofSeconds(downSeconds)),
+            min,
+            max,
+            2,
+            Duration.ofSeconds(upSeconds),
+            Duration.ofSeconds(downSeconds),
+            Duration.ofSeconds(downSeconds)),
         clock);
   }
 
@@ -43,7 +49,11 @@ class QueueDepthScalerTest {
     assertThat(decision.desiredReplicas()).isEqualTo(3);
     assertThat(decision.direction()).isEqualTo(Direction.UP);
     assertThat(decision.recommendation()).isEqualTo(3);
-    assertThat(decision.reason()).contains("queue 5").contains("scaling up from 1 to 3");
+    assertThat(decision.reason())
+        .contains("queue 5")
+        .contains("sizing on queue depth alone: no image counts")
+        .contains("scaling up from 1 to 3");
+    assertThat(decision.sizing().basis()).isEqualTo(Decision.Basis.QUEUE);
     assertThat(decision.conditionReason()).isEqualTo("ScaledUp");
     assertThat(decision.state().lastScaleTime()).isEqualTo(START);
   }
@@ -220,11 +230,11 @@ class QueueDepthScalerTest {
     current = 1;
     poll(scaler, 0, Reading.of(16));
     poll(scaler, 5, Reading.of(0));
-    String persisted = state.toCompactString();
+    String persisted = state.toLegacyString();
 
     // A new operator process: new scaler, state read back from the FluxDeployment.
     QueueDepthScaler restarted = scaler(1, 20, 0, 120);
-    state = ScalerState.parse(persisted);
+    state = ScalerState.parseLegacy(persisted);
     assertThat(poll(restarted, 100, Reading.of(0)).desiredReplicas()).isEqualTo(8);
     assertThat(poll(restarted, 121, Reading.of(0)).desiredReplicas()).isEqualTo(1);
   }

@@ -14,23 +14,23 @@ import org.junit.jupiter.api.Test;
 class ScalerStateTest {
 
   @Test
-  void compactStringRoundTripsEveryField() {
+  void legacyStringRoundTripsWhatItHolds() {
     ScalerState state =
         new ScalerState(
             List.of(new Sample(1700000000, 3), new Sample(1700000005, 4)),
             List.of(new QueueSample(1700000000, 7), new QueueSample(1700000005, 8.5)),
             1700000005);
 
-    String text = state.toCompactString();
+    String text = state.toLegacyString();
 
     assertThat(text)
         .isEqualTo("v1;last=1700000005;r=1700000000:3,1700000005:4;q=1700000000:7,1700000005:8.5");
-    assertThat(ScalerState.parse(text)).isEqualTo(state);
+    assertThat(ScalerState.parseLegacy(text)).isEqualTo(state);
   }
 
   @Test
   void initialStateRoundTrips() {
-    assertThat(ScalerState.parse(ScalerState.initial().toCompactString()))
+    assertThat(ScalerState.parseLegacy(ScalerState.initial().toLegacyString()))
         .isEqualTo(ScalerState.initial());
     assertThat(ScalerState.initial().lastScaleTime()).isNull();
   }
@@ -42,7 +42,7 @@ class ScalerStateTest {
     for (int i = 0; i < 10; i++) {
       state = state.record(start.plusSeconds(5L * i), 4, Duration.ofSeconds(300));
     }
-    assertThat(state.samples()).containsExactly(new Sample(1045, 4));
+    assertThat(state.recommendations()).containsExactly(new Sample(1045, 4));
   }
 
   @Test
@@ -51,7 +51,7 @@ class ScalerStateTest {
     state = state.record(Instant.ofEpochSecond(1000), 5, Duration.ofSeconds(60));
     state = state.record(Instant.ofEpochSecond(1030), 3, Duration.ofSeconds(60));
     state = state.record(Instant.ofEpochSecond(1061), 2, Duration.ofSeconds(60));
-    assertThat(state.samples()).containsExactly(new Sample(1030, 3), new Sample(1061, 2));
+    assertThat(state.recommendations()).containsExactly(new Sample(1030, 3), new Sample(1061, 2));
   }
 
   @Test
@@ -62,23 +62,24 @@ class ScalerStateTest {
     }
     ScalerState state = new ScalerState(many, List.of(), 0);
 
-    assertThat(state.samples()).hasSize(ScalerState.MAX_SAMPLES);
+    assertThat(state.recommendations()).hasSize(ScalerState.MAX_SAMPLES);
     // The 30 made at 1000 s survives, folded into the oldest kept run.
-    assertThat(state.samples().get(0).replicas()).isEqualTo(30);
-    assertThat(state.samples().get(state.samples().size() - 1)).isEqualTo(new Sample(1099, 1));
-    assertThat(state.toCompactString().length()).isLessThan(1500);
+    assertThat(state.recommendations().get(0).replicas()).isEqualTo(30);
+    assertThat(state.recommendations().get(state.recommendations().size() - 1))
+        .isEqualTo(new Sample(1099, 1));
+    assertThat(state.toLegacyString().length()).isLessThan(1500);
   }
 
   @Test
   void rejectsTextThatIsNotAState() {
-    assertThatThrownBy(() -> ScalerState.parse("hello"))
+    assertThatThrownBy(() -> ScalerState.parseLegacy("hello"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a scaler state");
-    assertThatThrownBy(() -> ScalerState.parse("v1;last=x;r=;q="))
+    assertThatThrownBy(() -> ScalerState.parseLegacy("v1;last=x;r=;q="))
         .hasMessageContaining("bad number");
-    assertThatThrownBy(() -> ScalerState.parse("v1;last=0;r=5;q="))
+    assertThatThrownBy(() -> ScalerState.parseLegacy("v1;last=0;r=5;q="))
         .hasMessageContaining("<epoch>:<value>");
-    assertThatThrownBy(() -> ScalerState.parse("v1;last=0;r=10:1,5:1;q="))
+    assertThatThrownBy(() -> ScalerState.parseLegacy("v1;last=0;r=10:1,5:1;q="))
         .hasMessageContaining("time order");
   }
 

@@ -13,8 +13,9 @@ class ScalingPolicyTest {
     ScalingPolicy policy = ScalingPolicy.withRange(1, 8);
     assertThat(policy.targetQueueDepth()).isEqualTo(2);
     assertThat(policy.scaleUpStabilization()).isEqualTo(Duration.ZERO);
-    assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.idleBeforeZero()).isEqualTo(Duration.ofSeconds(300));
   }
 
   @Test
@@ -33,5 +34,8 @@ class ScalingPolicyTest {
     assertThatThrownBy(
             () -> ScalingPolicy.withRange(0, 2).withWindows(Duration.ofSeconds(-1), Duration.ZERO))
         .hasMessageContaining("scaleUpStabilization");
+    assertThatThrownBy(
+            () -> ScalingPolicy.withRange(0, 2).withIdleBeforeZero(Duration.ofSeconds(-1)))
+        .hasMessageContaining("idleBeforeZero");
   }
 }

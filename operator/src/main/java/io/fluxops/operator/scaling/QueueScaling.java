@@ -179,7 +179,7 @@ public final class QueueScaling implements AutoCloseable {
       return ScalerState.initial();
     }
     try {
-      return ScalerState.parse(saved);
+      return ScalerState.parseLegacy(saved);
     } catch (IllegalArgumentException e) {
       LOG.warn(
           "Ignoring unreadable status.autoscalerState of {}/{}: {}",

@@ -33,7 +33,7 @@ public final class ScalingStatus {
     if (scaled != null) {
       status.setLastScaleTime(scaled.toString());
     }
-    status.setAutoscalerState(d.state().toCompactString());
+    status.setAutoscalerState(d.state().toLegacyString());
     boolean unreadable = "QueueUnreadable".equals(d.conditionReason());
     aggregator.condition(
         ConditionType.AUTOSCALING,

@@ -1,6 +1,8 @@
 package io.fluxops.tools.simulate;
 
 import io.fluxops.autoscale.Decision;
+import io.fluxops.autoscale.ImageCount;
+import io.fluxops.autoscale.Priors;
 import io.fluxops.autoscale.QueueDepthScaler;
 import io.fluxops.autoscale.Reading;
 import io.fluxops.autoscale.Replicas;
@@ -10,29 +12,54 @@ import io.fluxops.autoscale.SimClock;
 import java.time.Instant;
 
 /**
- * FluxOps' own {@link QueueDepthScaler}, driven the way the operator drives it: a reading per poll,
- * and the state written out as text and read back between polls, as if persisted in the
- * FluxDeployment's status.
+ * FluxOps' own {@link QueueDepthScaler}, driven the way the operator drives it: a queue reading per
+ * poll, and the pods' image count as the operator last read it from the metering sidecars (every
+ * {@link #DEFAULT_COUNT_SECONDS} by default), or no count at all, which leaves the scaler on the
+ * queue rule.
  */
 public final class AutoscalerStrategy implements ScalingStrategy {
 
   /** The operator's default poll interval ({@code pollIntervalSeconds}). */
   public static final double DEFAULT_POLL_SECONDS = 5;
 
+  /** How often the operator reads the sidecars' counts ({@code FLUXOPS_USAGE_POLL_SECONDS}). */
+  public static final double DEFAULT_COUNT_SECONDS = 15;
+
   private final SimClock clock = new SimClock(Simulator.EPOCH);
   private final QueueDepthScaler scaler;
   private final double pollSeconds;
-  private String persisted = ScalerState.initial().toCompactString();
+  private final double countSeconds;
+  private final String name;
+  private ScalerState state = ScalerState.initial();
+  private long counted = -1;
+  private double nextCount;
 
-  /** The scaler with {@code policy}, polled every {@code pollSeconds}. */
-  public AutoscalerStrategy(ScalingPolicy policy, double pollSeconds) {
-    this.scaler = new QueueDepthScaler(policy, clock);
+  /**
+   * The scaler with {@code policy} and {@code priors}, polled every {@code pollSeconds}, seeing the
+   * image count every {@code countSeconds} ({@code 0}: never, the queue rule).
+   */
+  public AutoscalerStrategy(
+      ScalingPolicy policy, Priors priors, double pollSeconds, double countSeconds) {
+    this("fluxops", policy, priors, pollSeconds, countSeconds);
+  }
+
+  /** The same, reported under {@code name}. */
+  public AutoscalerStrategy(
+      String name, ScalingPolicy policy, Priors priors, double pollSeconds, double countSeconds) {
+    this.name = name;
+    this.scaler = new QueueDepthScaler(policy, priors, clock);
     this.pollSeconds = pollSeconds;
+    this.countSeconds = countSeconds;
+  }
+
+  /** The queue rule only: no image counts. */
+  public AutoscalerStrategy(ScalingPolicy policy, double pollSeconds) {
+    this("fluxops", policy, Priors.NONE, pollSeconds, 0);
   }
 
   @Override
   public String name() {
-    return "fluxops";
+    return name;
   }
 
   @Override
@@ -47,10 +74,23 @@ public final class AutoscalerStrategy implements ScalingStrategy {
 
   @Override
   public int poll(Instant now, double queueDepth, Replicas replicas) {
+    return poll(now, queueDepth, replicas, -1);
+  }
+
+  @Override
+  public int poll(Instant now, double queueDepth, Replicas replicas, long completed) {
     clock.set(now);
-    Decision decision =
-        scaler.decide(ScalerState.parse(persisted), Reading.of(queueDepth), replicas);
-    persisted = decision.state().toCompactString();
+    double seconds = (now.toEpochMilli() - Simulator.EPOCH.toEpochMilli()) / 1000.0;
+    if (countSeconds > 0 && completed >= 0 && seconds + 1e-9 >= nextCount) {
+      counted = completed;
+      nextCount = seconds + countSeconds;
+    }
+    ImageCount images =
+        countSeconds > 0 && counted >= 0
+            ? ImageCount.of(counted)
+            : ImageCount.missing("no image counts");
+    Decision decision = scaler.decide(state, Reading.of(queueDepth), replicas, images);
+    state = decision.state();
     return decision.desiredReplicas();
   }
 }

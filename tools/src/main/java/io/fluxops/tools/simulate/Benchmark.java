@@ -41,7 +41,8 @@ public final class Benchmark {
    */
   public static ScalingPolicy policy(GpuType gpu) {
     return ScalingPolicy.withRange(0, MAX_REPLICAS)
-        .withTargetQueueDepth(gpu.suggestedTargetQueueDepth(Simulations.DEFAULT_SLO_SECONDS));
+        .withTargetQueueDepth(gpu.suggestedTargetQueueDepth(Simulations.DEFAULT_SLO_SECONDS))
+        .withWindows(Duration.ZERO, Duration.ofSeconds(300)); // the CRD's default
   }
 
   /**

@@ -29,4 +29,14 @@ public interface ScalingStrategy {
    * @return the number of pods to have
    */
   int poll(Instant now, double queueDepth, Replicas replicas);
+
+  /**
+   * Decides the size at one poll, knowing how many images the pods have finished so far (the
+   * per-pod counts the operator reads from the metering sidecars, summed).
+   *
+   * @param completed images finished since the start of the trace
+   */
+  default int poll(Instant now, double queueDepth, Replicas replicas, long completed) {
+    return poll(now, queueDepth, replicas);
+  }
 }

@@ -132,6 +132,7 @@ public final class Simulator {
     private int served;
     private long seq;
     private int running;
+    private long completed;
     private int podStarts;
     private int peak;
     private boolean engineCached;
@@ -197,6 +198,7 @@ public final class Simulator {
     private void finish(Pod pod, double now) {
       pod.busy = false;
       running--;
+      completed++;
       lastDone = Math.max(lastDone, now);
       if (pod.removing) {
         pod.stoppedAt = now;
@@ -228,7 +230,8 @@ public final class Simulator {
       }
       Instant at = EPOCH.plusMillis(Math.round(now * 1000));
       int desired =
-          strategy.poll(at, queue.size() + running, new Replicas(current, ready, current - ready));
+          strategy.poll(
+              at, queue.size() + running, new Replicas(current, ready, current - ready), completed);
       if (desired > current) {
         grow(desired - current, now);
       } else if (desired < current) {

@@ -1,0 +1,250 @@
+package io.fluxops.autoscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fluxops.autoscale.Decision.Basis;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arrival rule, against a small discrete model of GPU pods: one image at a time per pod, a
+ * fixed time per image, pods that start after a delay, a poll every 5 s and the pods' image count
+ * as the operator reads it.
+ */
+class ArrivalRuleTest {
+
+  private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+  private static final double S = 14.4;
+
+  /** The pods and their queue, stepped a second at a time. */
+  private static final class Pods {
+    final double secondsPerImage;
+    final double startSeconds;
+    final List<double[]> pods = new ArrayList<>(); // {readyAt, busyUntil}
+    int queued;
+    long done;
+
+    Pods(int ready, double secondsPerImage, double startSeconds) {
+      this.secondsPerImage = secondsPerImage;
+      this.startSeconds = startSeconds;
+      for (int i = 0; i < ready; i++) {
+        pods.add(new double[] {0, 0});
+      }
+    }
+
+    void second(double now, int arrivals) {
+      queued += arrivals;
+      for (double[] pod : pods) {
+        if (pod[1] > 0 && pod[1] <= now) {
+          pod[1] = 0;
+          done++;
+        }
+        if (pod[0] <= now && pod[1] == 0 && queued > 0) {
+          queued--;
+          pod[1] = now + secondsPerImage;
+        }
+      }
+    }
+
+    int running() {
+      return (int) pods.stream().filter(p -> p[1] > 0).count();
+    }
+
+    Replicas replicas(double now) {
+      int ready = (int) pods.stream().filter(p -> p[0] <= now).count();
+      return new Replicas(pods.size(), ready, pods.size() - ready);
+    }
+
+    void resize(int desired, double now) {
+      while (pods.size() < desired) {
+        pods.add(new double[] {now + startSeconds, 0});
+      }
+      // Starting pods first, then idle ones; a busy pod finishes its image (counted) first.
+      pods.sort((a, b) -> Double.compare(b[0], a[0]));
+      while (pods.size() > desired) {
+        double[] removed = pods.remove(0);
+        if (removed[1] > 0) {
+          done++;
+        }
+      }
+    }
+  }
+
+  private final SimClock clock = new SimClock(START);
+  private ScalerState state = ScalerState.initial();
+  private final List<Decision> decisions = new ArrayList<>();
+
+  private QueueDepthScaler scaler(Priors priors) {
+    return new QueueDepthScaler(ScalingPolicy.withRange(0, 40), priors, clock);
+  }
+
+  /**
+   * Runs {@code seconds} of Poisson arrivals at {@code rate(t)} images a second, polling every 5 s
+   * and counting images every 15 s (the operator's usage poll); {@code counts} false leaves them
+   * missing.
+   */
+  private Pods run(
+      QueueDepthScaler scaler,
+      Pods pods,
+      double from,
+      double seconds,
+      DoubleUnaryOperator rate,
+      boolean counts) {
+    Random random = new Random(7);
+    long counted = pods.done;
+    for (double t = from; t < from + seconds; t++) {
+      pods.second(t, poisson(random, rate.applyAsDouble(t)));
+      if ((long) t % 15 == 0) {
+        counted = pods.done;
+      }
+      if ((long) t % 5 == 0) {
+        clock.set(START.plusSeconds((long) t));
+        Decision d =
+            scaler.decide(
+                state,
+                Reading.of(pods.queued + pods.running()),
+                pods.replicas(t),
+                counts ? ImageCount.of(counted) : ImageCount.missing("no metering sidecar"));
+        state = d.state();
+        if (Boolean.getBoolean("debug.pods") && d.desiredReplicas() != pods.pods.size()) {
+          System.out.println(
+              t + " " + pods.replicas(t) + " -> " + d.desiredReplicas() + " " + state.podStart());
+        }
+        decisions.add(d);
+        pods.resize(d.desiredReplicas(), t);
+      }
+    }
+    return pods;
+  }
+
+  private static int poisson(Random random, double mean) {
+    int k = 0;
+    double p = Math.exp(-mean);
+    double u = random.nextDouble();
+    double cumulative = p;
+    while (u > cumulative) {
+      k++;
+      p *= mean / k;
+      cumulative += p;
+    }
+    return k;
+  }
+
+  private Decision last() {
+    return decisions.get(decisions.size() - 1);
+  }
+
+  private double meanReplicasAfter(int fromDecision) {
+    return decisions.subList(fromDecision, decisions.size()).stream()
+        .mapToInt(Decision::desiredReplicas)
+        .average()
+        .orElseThrow();
+  }
+
+  @Test
+  void learnsTheTimePerImageFromTheImageCountsWithoutAPrior() {
+    run(scaler(Priors.NONE), new Pods(8, S, 60), 0, 1800, t -> 0.5, true);
+    assertThat(last().sizing().basis()).isEqualTo(Basis.ARRIVALS);
+    assertThat(last().sizing().secondsPerImage())
+        .isCloseTo(S, org.assertj.core.data.Offset.offset(0.7));
+    assertThat(last().sizing().arrivalsPerSecond())
+        .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.1));
+  }
+
+  @Test
+  void waitsForMeasuredImagesBeforeLeavingTheQueueRuleWhenThereIsNoPrior() {
+    run(scaler(Priors.NONE), new Pods(2, S, 60), 0, 10, t -> 0.1, true);
+    assertThat(decisions.get(0).sizing().basis()).isEqualTo(Basis.QUEUE);
+    assertThat(decisions.get(0).reason()).contains("the time per image is not measured yet");
+  }
+
+  @Test
+  void sizesASteadyLoadForItsRateNotForTheQueue() {
+    run(scaler(Priors.secondsPerImage(S)), new Pods(8, S, 60), 0, 3 * 3600, t -> 0.5, true);
+    double byArrivals = meanReplicasAfter(100);
+    decisions.clear();
+    state = ScalerState.initial();
+    run(scaler(Priors.secondsPerImage(S)), new Pods(8, S, 60), 0, 3 * 3600, t -> 0.5, false);
+    double byQueue = meanReplicasAfter(100);
+    // 7.2 replicas' work: 8 or 9 replicas, where ceil(queue / 2) swings with every burst of noise.
+    assertThat(byArrivals).isBetween(7.9, 9.2).isLessThan(byQueue);
+  }
+
+  @Test
+  void fallsBackToTheQueueRuleWithoutImageCountsAndSaysWhy() {
+    run(scaler(Priors.secondsPerImage(S)), new Pods(4, S, 60), 0, 60, t -> 0.3, false);
+    assertThat(last().sizing().basis()).isEqualTo(Basis.QUEUE);
+    assertThat(last().reason())
+        .contains("sizing on queue depth alone: no metering sidecar")
+        .contains("at 2 per replica");
+  }
+
+  @Test
+  void growsForABurstWithinAFewPollsAndShrinksSoonAfterItEnds() {
+    QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
+    Pods pods = run(scaler, new Pods(2, S, 60), 0, 900, t -> 0.1, true);
+    int before = pods.pods.size();
+    int burstStart = decisions.size();
+    run(scaler, pods, 900, 600, t -> 0.6, true);
+    // Within 30 s of the step the scaler has ordered most of the 8.6 replicas' work.
+    int after30s =
+        decisions.subList(burstStart, burstStart + 6).stream()
+            .mapToInt(Decision::desiredReplicas)
+            .max()
+            .orElseThrow();
+    assertThat(before).isLessThanOrEqualTo(3);
+    assertThat(after30s).isGreaterThanOrEqualTo(7);
+    int end = decisions.size();
+    run(scaler, pods, 1500, 600, t -> 0.1, true);
+    // Five minutes after the burst, the size is back near the base load's.
+    assertThat(decisions.get(end + 60).desiredReplicas()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void keepsTheLastReplicaUntilTheQueueWasIdleForTheIdleTime() {
+    QueueDepthScaler scaler =
+        new QueueDepthScaler(
+            ScalingPolicy.withRange(0, 8).withIdleBeforeZero(Duration.ofSeconds(300)),
+            Priors.secondsPerImage(S),
+            clock);
+    Pods pods = run(scaler, new Pods(1, S, 60), 0, 600, t -> 0.02, true);
+    int quiet = decisions.size();
+    run(scaler, pods, 600, 600, t -> 0, true);
+    // The last image started by 600 s and took 14.4 s: idle from about 615 s; zero after 300 s
+    // more and the 60 s window.
+    for (int i = quiet; i < quiet + 60; i++) {
+      assertThat(decisions.get(i).desiredReplicas()).as("decision %d", i).isGreaterThan(0);
+    }
+    assertThat(last().desiredReplicas()).isZero();
+  }
+
+  @Test
+  void learnsHowLongPodsTakeToStart() {
+    QueueDepthScaler scaler = scaler(new Priors(S, 60));
+    Pods pods = new Pods(1, S, 120);
+    run(scaler, pods, 0, 600, t -> 0.05, true);
+    run(scaler, pods, 600, 1200, t -> t % 600 < 200 ? 0.6 : 0.05, true);
+    assertThat(last().sizing().podStartSeconds()).isGreaterThan(100);
+  }
+
+  @Test
+  void aPartialReadingNeverShrinksOnTheArrivalRule() {
+    QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
+    Pods pods = run(scaler, new Pods(8, S, 60), 0, 600, t -> 0.5, true);
+    int size = pods.pods.size();
+    clock.set(START.plusSeconds(605));
+    Decision d =
+        scaler.decide(
+            state,
+            Reading.partial(0, "3 of 8 pods did not answer"),
+            pods.replicas(605),
+            ImageCount.of(pods.done));
+    assertThat(d.desiredReplicas()).isEqualTo(size);
+    assertThat(d.conditionReason()).isEqualTo("QueuePartiallyRead");
+  }
+}
