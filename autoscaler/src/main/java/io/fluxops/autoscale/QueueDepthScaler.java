@@ -188,7 +188,8 @@ public final class QueueDepthScaler {
       // The true queue is at least this deep: never shrink on it.
       recommendation = Math.max(recommendation, policy.clamp(current));
     }
-    int desired = stabilize(state, recommendation, current, now.getEpochSecond());
+    Duration downWindow = policy.scaleDownStabilization(arrivals);
+    int desired = stabilize(state, recommendation, current, now.getEpochSecond(), downWindow);
     if (current == 0 && depth > 0) {
       desired = Math.max(desired, Math.max(1, recommendation));
     }
@@ -294,9 +295,10 @@ public final class QueueDepthScaler {
   }
 
   /** HPA stabilization: grow to the window's minimum, shrink to the window's maximum. */
-  private int stabilize(ScalerState state, int recommendation, int current, long nowSecond) {
+  private int stabilize(
+      ScalerState state, int recommendation, int current, long nowSecond, Duration downWindow) {
     long upCutoff = nowSecond - policy.scaleUpStabilization().getSeconds();
-    long downCutoff = nowSecond - policy.scaleDownStabilization().getSeconds();
+    long downCutoff = nowSecond - downWindow.getSeconds();
     int up = recommendation;
     int down = recommendation;
     for (Sample sample : state.recommendations()) {
@@ -373,7 +375,10 @@ public final class QueueDepthScaler {
     }
     if (recommendation != current) {
       boolean lower = recommendation < current;
-      Duration window = lower ? policy.scaleDownStabilization() : policy.scaleUpStabilization();
+      Duration window =
+          lower
+              ? policy.scaleDownStabilization(sizing.basis() == Basis.ARRIVALS)
+              : policy.scaleUpStabilization();
       return String.format(
           Locale.ROOT,
           "%s; holding %d within the %ds scale-%s window",

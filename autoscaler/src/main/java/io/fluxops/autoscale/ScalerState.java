@@ -482,6 +482,10 @@ public record ScalerState(
     double busy = Math.min(last.queueDepth(), last.ready()) * gap;
     ServiceTime nextService =
         imagesDone >= 0 ? service.observe(busy, imagesDone) : service.withoutCount(busy);
+    // Images that come and go between two polls leave the queue empty at both: on a fast GPU
+    // the readings alone would call a busy workload idle. A count that grew means work.
+    boolean worked =
+        imagesDone >= 0 && service.countedTotal() >= 0 && imagesDone > service.countedTotal();
     // After the previous decision min(ready, desired) pods served: removals take starting pods
     // first. Those that serve now beyond them became ready in between, on average halfway.
     int becameReady = Math.max(0, replicas.ready() - Math.min(last.ready(), last.desired()));
@@ -505,7 +509,8 @@ public record ScalerState(
         bins.add(new ArrivalBin(last.epochSecond(), nowSecond, arrived));
       }
     }
-    return withArrivals(bins, nextService, nextStart);
+    ScalerState next = withArrivals(bins, nextService, nextStart);
+    return worked ? next.queuedAt(now) : next;
   }
 
   private ScalerState withArrivals(List<ArrivalBin> bins, ServiceTime service, PodStart start) {

@@ -14,7 +14,11 @@ class ScalingPolicyTest {
     assertThat(policy.targetQueueDepth()).isEqualTo(2);
     assertThat(policy.scaleUpStabilization()).isEqualTo(Duration.ZERO);
     assertThat(policy.scaleDownStabilization()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.queueRuleScaleDownStabilization()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(policy.longestWindow()).isEqualTo(Duration.ofSeconds(300));
+    ScalingPolicy set = policy.withWindows(Duration.ZERO, Duration.ofSeconds(90));
+    assertThat(set.scaleDownStabilization(true)).isEqualTo(Duration.ofSeconds(90));
+    assertThat(set.scaleDownStabilization(false)).isEqualTo(Duration.ofSeconds(90));
     assertThat(policy.idleBeforeZero()).isEqualTo(Duration.ofSeconds(300));
   }
 

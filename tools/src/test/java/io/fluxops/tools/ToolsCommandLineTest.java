@@ -44,7 +44,10 @@ class ToolsCommandLineTest {
         "sandbox --duration 2s|fluxops sandbox: --duration must be at least 5s, got '2s'",
         "sandbox --metrics-port http|fluxops sandbox: Invalid value for option '--metrics-port'",
         "sandbox no-such-file.yaml|fluxops sandbox: no such file: no-such-file.yaml",
-        "simulate h100|fluxops simulate: unknown GPU type 'h100': use rtx-4090 or blackwell",
+        "simulate h100|fluxops simulate: unknown table 'h100': use defaults, same-windows,",
+        "simulate --gpu h100|fluxops simulate: --gpu: unknown GPU type 'h100'",
+        "simulate --trace no-such.csv|fluxops simulate: --trace: no such file no-such.csv",
+        "simulate --start -1|fluxops simulate: --start must be 0 or more seconds, got -1.0",
       })
   void usageErrorsAreOneLineAndExitCodeTwo(String args, String message) {
     int code = run(args == null ? new String[0] : args.split(" "));

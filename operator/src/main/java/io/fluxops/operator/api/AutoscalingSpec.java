@@ -60,12 +60,24 @@ public class AutoscalingSpec {
 
   @Min(0)
   @Max(86400)
+  @JsonPropertyDescription(
+      "Seconds of recommendations a scale-down looks back over (it takes the highest), so a short"
+          + " lull does not stop GPUs that are needed again soon. Unset: 60 while the pods' image"
+          + " counts are read (about one pod start: holding an idle GPU that long costs what"
+          + " starting it again would), 300 on queue depth alone. A value set here serves both.")
+  @JsonDeserialize(using = LenientInt.class)
+  private Integer scaleDownStabilizationSeconds;
+
+  @Min(0)
+  @Max(86400)
   @Default("300")
   @JsonPropertyDescription(
-      "Seconds of readings a scale-down looks back over (it takes the highest), so a short lull"
-          + " does not stop GPUs that are needed again soon.")
+      "With minReplicas 0 and the pods' image counts: seconds the queue must stay empty before"
+          + " the last replica goes. The next image then waits a whole pod start; 300 s is about"
+          + " where an idle GPU hour costs what such late images are worth at the managed API's"
+          + " price.")
   @JsonDeserialize(using = LenientInt.class)
-  private int scaleDownStabilizationSeconds = 300;
+  private int idleBeforeZeroSeconds = 300;
 
   public int getMinReplicas() {
     return minReplicas;
@@ -115,11 +127,19 @@ public class AutoscalingSpec {
     this.scaleUpStabilizationSeconds = scaleUpStabilizationSeconds;
   }
 
-  public int getScaleDownStabilizationSeconds() {
+  public Integer getScaleDownStabilizationSeconds() {
     return scaleDownStabilizationSeconds;
   }
 
-  public void setScaleDownStabilizationSeconds(int scaleDownStabilizationSeconds) {
+  public void setScaleDownStabilizationSeconds(Integer scaleDownStabilizationSeconds) {
     this.scaleDownStabilizationSeconds = scaleDownStabilizationSeconds;
+  }
+
+  public int getIdleBeforeZeroSeconds() {
+    return idleBeforeZeroSeconds;
+  }
+
+  public void setIdleBeforeZeroSeconds(int idleBeforeZeroSeconds) {
+    this.idleBeforeZeroSeconds = idleBeforeZeroSeconds;
   }
 }

@@ -45,9 +45,16 @@ public class FluxDeploymentStatus {
   private String lastScaleTime;
 
   @JsonPropertyDescription(
-      "The autoscaler's memory (recent recommendations and queue readings), so a restarted"
-          + " operator keeps its stabilization windows. Not for people.")
+      "Deprecated: the text form of the autoscaler's memory that operators before"
+          + " status.autoscaler wrote. Read once on upgrade, so the windows are kept, then"
+          + " cleared.")
   private String autoscalerState;
+
+  @JsonPropertyDescription(
+      "What the autoscaler sized on (the rule, the arrival rate, the measured time per image and"
+          + " pod start) and its memory, so a restarted operator keeps its windows and"
+          + " measurements.")
+  private AutoscalerStatus autoscaler;
 
   @JsonPropertyDescription("Images counted and reported by the metering sidecars.")
   private UsageStatus usage;
@@ -135,6 +142,14 @@ public class FluxDeploymentStatus {
     this.autoscalerState = autoscalerState;
   }
 
+  public AutoscalerStatus getAutoscaler() {
+    return autoscaler;
+  }
+
+  public void setAutoscaler(AutoscalerStatus autoscaler) {
+    this.autoscaler = autoscaler;
+  }
+
   public UsageStatus getUsage() {
     return usage;
   }
@@ -169,6 +184,7 @@ public class FluxDeploymentStatus {
         && Objects.equals(queueDepth, other.queueDepth)
         && Objects.equals(lastScaleTime, other.lastScaleTime)
         && Objects.equals(autoscalerState, other.autoscalerState)
+        && Objects.equals(autoscaler, other.autoscaler)
         && Objects.equals(usage, other.usage)
         && Objects.equals(cost, other.cost);
   }

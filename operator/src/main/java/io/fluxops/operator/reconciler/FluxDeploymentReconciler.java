@@ -8,6 +8,7 @@ import io.fluxops.autoscale.Decision;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.config.OperatorConfig;
+import io.fluxops.operator.cost.Prices;
 import io.fluxops.operator.dependent.DeploymentDependent;
 import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
 import io.fluxops.operator.dependent.ServiceAccountDependent;
@@ -193,7 +194,13 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
       StatusAggregator status) {
     Optional<Deployment> deployment = deploymentOf(fd, context);
     Optional<Decision> decision =
-        scaling.decide(fd, spec, context.getSecondaryResource(QueueReading.class), deployment);
+        scaling.decide(
+            fd,
+            spec,
+            context.getSecondaryResource(QueueReading.class),
+            deployment,
+            usage.imageCount(fd),
+            Prices.of(spec.spec(), config));
     int replicas =
         decision
             .map(Decision::desiredReplicas)

@@ -3,13 +3,17 @@ package io.fluxops.operator.scaling;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fluxops.autoscale.Decision;
+import io.fluxops.autoscale.ImageCount;
+import io.fluxops.autoscale.Priors;
 import io.fluxops.autoscale.QueueDepthScaler;
 import io.fluxops.autoscale.Reading;
 import io.fluxops.autoscale.Replicas;
 import io.fluxops.autoscale.ScalerState;
 import io.fluxops.autoscale.ScalingPolicy;
+import io.fluxops.common.GpuType;
 import io.fluxops.operator.api.AutoscalingSpec;
 import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.cost.Prices;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.fluxops.queue.PodScraper;
 import io.fluxops.queue.QueueReading;
@@ -36,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Queue-depth autoscaling inside the operator: the polling event source that reads queues, and the
  * decision the reconciler applies. The algorithm itself is {@link QueueDepthScaler}; its memory is
- * kept here and persisted in {@code status.autoscalerState}, so a restarted operator keeps its
- * stabilization windows.
+ * kept here and persisted in {@code status.autoscaler}, so a restarted operator keeps its
+ * stabilization windows and measurements.
  */
 public final class QueueScaling implements AutoCloseable {
 
@@ -107,17 +111,22 @@ public final class QueueScaling implements AutoCloseable {
   }
 
   /**
-   * Decides the replicas of an autoscaled FluxDeployment from its latest queue reading.
+   * Decides the replicas of an autoscaled FluxDeployment from its latest queue reading and its
+   * pods' image count.
    *
    * @param reading the latest reading, empty when none arrived yet
    * @param deployment the inference Deployment; without one there is no size to scale from
+   * @param images the pods' image count as the usage poller last read it, or why it is missing
+   * @param prices what a GPU hour and a managed-API image cost, for the scaler's image value
    * @return the decision, or empty when the FluxDeployment is not autoscaled or not created yet
    */
   public Optional<Decision> decide(
       FluxDeployment fd,
       ValidatedSpec spec,
       Optional<QueueReading> reading,
-      Optional<Deployment> deployment) {
+      Optional<Deployment> deployment,
+      ImageCount images,
+      Prices prices) {
     ResourceID id = ResourceID.fromResource(fd);
     if (!spec.autoscaled() || fd.getSpec().isPaused()) {
       forget(id);
@@ -126,11 +135,12 @@ public final class QueueScaling implements AutoCloseable {
     if (deployment.isEmpty()) {
       return Optional.empty();
     }
-    QueueDepthScaler scaler = new QueueDepthScaler(policy(spec.spec().getAutoscaling()), clock);
+    QueueDepthScaler scaler =
+        new QueueDepthScaler(policy(spec.spec().getAutoscaling()), priors(spec, prices), clock);
     ScalerState state = states.computeIfAbsent(id, key -> restore(fd));
     Reading input =
         reading.map(QueueReading::toReading).orElse(Reading.failed("no queue reading yet"));
-    Decision decision = scaler.decide(state, input, replicas(deployment.get()));
+    Decision decision = scaler.decide(state, input, replicas(deployment.get()), images);
     states.put(id, decision.state());
     metrics.recordDecision(fd, spec, decision);
     if (decision.changesSize()) {
@@ -153,13 +163,43 @@ public final class QueueScaling implements AutoCloseable {
         : Optional.empty();
   }
 
+  /**
+   * The policy of {@code spec.autoscaling}. Without {@code scaleDownStabilizationSeconds} each rule
+   * keeps its default window (60 s on image counts, 300 s on the queue rule); a window the user set
+   * serves both.
+   */
   static ScalingPolicy policy(AutoscalingSpec spec) {
-    return new ScalingPolicy(
-        spec.getMinReplicas(),
-        spec.getMaxReplicas(),
-        spec.getTargetQueueDepth(),
-        Duration.ofSeconds(spec.getScaleUpStabilizationSeconds()),
-        Duration.ofSeconds(spec.getScaleDownStabilizationSeconds()));
+    ScalingPolicy policy =
+        new ScalingPolicy(
+            spec.getMinReplicas(),
+            spec.getMaxReplicas(),
+            spec.getTargetQueueDepth(),
+            Duration.ofSeconds(spec.getScaleUpStabilizationSeconds()),
+            ScalingPolicy.DEFAULT_SCALE_DOWN_STABILIZATION,
+            Duration.ofSeconds(spec.getIdleBeforeZeroSeconds()),
+            ScalingPolicy.DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION);
+    Integer down = spec.getScaleDownStabilizationSeconds();
+    return down == null
+        ? policy
+        : policy.withWindows(policy.scaleUpStabilization(), Duration.ofSeconds(down));
+  }
+
+  /**
+   * What the scaler assumes before it has measured: the GPU type's published time per image for the
+   * model, its estimated pod start, and an image's worth in GPU-seconds (the managed API's price
+   * per image over the replica's GPUs' price per second).
+   */
+  static Priors priors(ValidatedSpec spec, Prices prices) {
+    GpuType gpu = spec.gpuType();
+    double replicaPerSecond = prices.gpuHourlyPriceUsd() * spec.spec().getGpu().getCount() / 3600;
+    double imageValue =
+        replicaPerSecond > 0
+            ? prices.apiPricePerImageUsd() / replicaPerSecond
+            : Priors.DEFAULT_IMAGE_VALUE_GPU_SECONDS;
+    return new Priors(
+        gpu.secondsPerImage(spec.model()),
+        gpu.modelLoadSeconds(),
+        imageValue > 0 ? imageValue : Priors.DEFAULT_IMAGE_VALUE_GPU_SECONDS);
   }
 
   private static Replicas replicas(Deployment deployment) {
@@ -172,22 +212,42 @@ public final class QueueScaling implements AutoCloseable {
     return Replicas.of(current, Math.min(ready, current));
   }
 
-  /** The memory a previous operator persisted; a fresh one if there is none or it is unreadable. */
-  private static ScalerState restore(FluxDeployment fd) {
-    String saved = fd.getStatus() == null ? null : fd.getStatus().getAutoscalerState();
+  /**
+   * The memory a previous operator persisted: {@code status.autoscaler}, or the text form in {@code
+   * status.autoscalerState} that operators before it wrote (read once: the next status write
+   * replaces it); a fresh one if there is none or it is unreadable.
+   */
+  static ScalerState restore(FluxDeployment fd) {
+    if (fd.getStatus() == null) {
+      return ScalerState.initial();
+    }
+    try {
+      Optional<ScalerState> typed = ScalerStateStatus.read(fd.getStatus().getAutoscaler());
+      if (typed.isPresent()) {
+        return typed.get();
+      }
+    } catch (IllegalArgumentException e) {
+      return unreadable(fd, "status.autoscaler", e);
+    }
+    String saved = fd.getStatus().getAutoscalerState();
     if (saved == null || saved.isBlank()) {
       return ScalerState.initial();
     }
     try {
       return ScalerState.parseLegacy(saved);
     } catch (IllegalArgumentException e) {
-      LOG.warn(
-          "Ignoring unreadable status.autoscalerState of {}/{}: {}",
-          fd.getMetadata().getNamespace(),
-          fd.getMetadata().getName(),
-          e.getMessage());
-      return ScalerState.initial();
+      return unreadable(fd, "status.autoscalerState", e);
     }
+  }
+
+  private static ScalerState unreadable(FluxDeployment fd, String field, Exception e) {
+    LOG.warn(
+        "Ignoring unreadable {} of {}/{}, starting afresh: {}",
+        field,
+        fd.getMetadata().getNamespace(),
+        fd.getMetadata().getName(),
+        e.getMessage());
+    return ScalerState.initial();
   }
 
   private void forget(ResourceID id) {

@@ -15,13 +15,15 @@ public final class ScalingStatus {
 
   /**
    * Records a decision: desired replicas, queue depth, last scale time, the Autoscaling condition
-   * and the scaler's memory. Without a decision (no autoscaling), clears what autoscaling wrote.
+   * (its message says which rule sized, and why the queue rule when it did) and {@code
+   * status.autoscaler}. Without a decision (no autoscaling), clears what autoscaling wrote.
    */
   public static void apply(StatusAggregator aggregator, Optional<Decision> decision) {
     FluxDeploymentStatus status = aggregator.fields();
     if (decision.isEmpty()) {
       status.setQueueDepth(null);
       status.setAutoscalerState(null);
+      status.setAutoscaler(null);
       aggregator.remove(ConditionType.AUTOSCALING);
       return;
     }
@@ -33,7 +35,8 @@ public final class ScalingStatus {
     if (scaled != null) {
       status.setLastScaleTime(scaled.toString());
     }
-    status.setAutoscalerState(d.state().toLegacyString());
+    status.setAutoscaler(ScalerStateStatus.of(d));
+    status.setAutoscalerState(null); // read once on upgrade; the typed memory replaces it
     boolean unreadable = "QueueUnreadable".equals(d.conditionReason());
     aggregator.condition(
         ConditionType.AUTOSCALING,

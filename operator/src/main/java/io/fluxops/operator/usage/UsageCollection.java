@@ -1,6 +1,7 @@
 package io.fluxops.operator.usage;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fluxops.autoscale.ImageCount;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.metrics.UsageMetrics;
@@ -41,6 +42,7 @@ public final class UsageCollection implements AutoCloseable {
   private final ExecutorService httpExecutor;
   private final SidecarClient client;
   private final int port;
+  private volatile UsagePoller poller;
 
   public UsageCollection(OperatorConfig config, Clock clock, UsageMetrics metrics) {
     this(config, clock, metrics, PodLayout.METERING_PORT);
@@ -66,6 +68,7 @@ public final class UsageCollection implements AutoCloseable {
   public PerResourcePollingEventSource<UsageReading, FluxDeployment, String> eventSource(
       EventSourceContext<FluxDeployment> context, Function<FluxDeployment, Collection<Pod>> pods) {
     UsagePoller poller = new UsagePoller(pods, client, metrics, config, clock, port);
+    this.poller = poller;
     var configuration =
         new PerResourcePollingConfigurationBuilder<UsageReading, FluxDeployment, String>(
                 poller, config.usagePollInterval())
@@ -80,6 +83,17 @@ public final class UsageCollection implements AutoCloseable {
         poller.forget(ResourceID.fromResource(resource));
       }
     };
+  }
+
+  /**
+   * The images a FluxDeployment's pods have finished, summed over its metering sidecars as the last
+   * usage poll read them, for the autoscaler's arrival rule; or why there is none.
+   */
+  public ImageCount imageCount(FluxDeployment fd) {
+    UsagePoller current = poller;
+    return current == null
+        ? ImageCount.missing("the usage poller has not started")
+        : current.imageCount(fd);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

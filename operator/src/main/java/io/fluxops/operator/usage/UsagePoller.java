@@ -2,6 +2,7 @@ package io.fluxops.operator.usage;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fluxops.autoscale.ImageCount;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.cost.CostWindow;
@@ -57,6 +58,7 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
   }
 
   private final Map<ResourceID, State> states = new ConcurrentHashMap<>();
+  private final Map<ResourceID, Long> counts = new ConcurrentHashMap<>();
   private final Function<FluxDeployment, Collection<Pod>> pods;
   private final SidecarClient client;
   private final UsageMetrics metrics;
@@ -165,6 +167,9 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
       MeteringHealth health) {
     UsageLedger ledger = state.ledger;
     Prices prices = Prices.of(spec.spec(), config);
+    if (ledger.known()) {
+      counts.put(ResourceID.fromResource(fd), ledger.accepted());
+    }
     if (!ledger.known()) {
       metrics.record(fd, new UsageMetrics.Values(0, 0, 0, 0, prices, Optional.empty()));
       if (failed > 0) {
@@ -212,7 +217,23 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
 
   void forget(ResourceID id) {
     states.remove(id);
+    counts.remove(id);
     metrics.forget(id);
+  }
+
+  /**
+   * The images {@code fd}'s pods have finished, as the last poll summed them (never decreasing),
+   * for the autoscaler; or why there is no such count.
+   */
+  ImageCount imageCount(FluxDeployment fd) {
+    Long total = counts.get(ResourceID.fromResource(fd));
+    if (total != null) {
+      return ImageCount.of(total);
+    }
+    return metered(fd).isPresent()
+        ? ImageCount.missing("no metering sidecar has answered yet")
+        : ImageCount.missing(
+            "the model is not metered, so its pods run no sidecar to count images");
   }
 
   /** The spec, when the FluxDeployment is valid and its model metered. */

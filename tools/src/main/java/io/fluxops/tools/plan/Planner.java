@@ -1,5 +1,6 @@
 package io.fluxops.tools.plan;
 
+import io.fluxops.autoscale.Priors;
 import io.fluxops.autoscale.ScalingPolicy;
 import io.fluxops.common.GpuType;
 import io.fluxops.tools.simulate.AutoscalerStrategy;
@@ -115,7 +116,16 @@ public final class Planner {
                 GpuType.suggestedTargetQueueDepth(
                     inputs.sloSeconds(), inputs.gpu().secondsPerImage(inputs.model())));
     return Simulator.forModel(inputs.gpu(), inputs.model(), EngineBuild.NEVER, inputs.sloSeconds())
-        .run(trace, new AutoscalerStrategy(policy, AutoscalerStrategy.DEFAULT_POLL_SECONDS));
+        .run(
+            trace,
+            new AutoscalerStrategy(
+                policy,
+                new Priors(
+                    inputs.gpu().secondsPerImage(inputs.model()),
+                    inputs.gpu().modelLoadSeconds(),
+                    inputs.apiPricePerImageUsd() / inputs.gpuHourlyPriceUsd() * 3600),
+                AutoscalerStrategy.DEFAULT_POLL_SECONDS,
+                AutoscalerStrategy.DEFAULT_COUNT_SECONDS));
   }
 
   /**

@@ -18,17 +18,26 @@ public final class HpaBaseline implements ScalingStrategy {
   /** The kube-controller-manager's default {@code --horizontal-pod-autoscaler-sync-period}. */
   public static final double SYNC_SECONDS = 15;
 
+  /** The HPA's default scale-down stabilization window. */
+  public static final double DEFAULT_DOWN_WINDOW_SECONDS = 300;
+
   private static final double TOLERANCE = 0.1;
-  private static final long DOWN_WINDOW_MILLIS = 300_000;
 
   private final int maxReplicas;
   private final double target;
+  private final long downWindowMillis;
   private final Deque<long[]> recommendations = new ArrayDeque<>();
 
   /** An HPA between 1 and {@code maxReplicas} aiming at {@code target} queued images per pod. */
   public HpaBaseline(int maxReplicas, double target) {
+    this(maxReplicas, target, DEFAULT_DOWN_WINDOW_SECONDS);
+  }
+
+  /** The same with another scale-down stabilization window, in seconds. */
+  public HpaBaseline(int maxReplicas, double target, double downWindowSeconds) {
     this.maxReplicas = maxReplicas;
     this.target = target;
+    this.downWindowMillis = Math.round(downWindowSeconds * 1000);
   }
 
   @Override
@@ -65,7 +74,7 @@ public final class HpaBaseline implements ScalingStrategy {
       // Start as an HPA that had been running at this size, not one created this instant.
       recommendations.add(new long[] {nowMillis, current});
     }
-    recommendations.removeIf(r -> r[0] <= nowMillis - DOWN_WINDOW_MILLIS);
+    recommendations.removeIf(r -> r[0] <= nowMillis - downWindowMillis);
     int down = recommendation;
     for (long[] r : recommendations) {
       down = (int) Math.max(down, r[1]);

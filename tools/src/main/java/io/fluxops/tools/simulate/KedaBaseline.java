@@ -24,7 +24,12 @@ public final class KedaBaseline implements ScalingStrategy {
 
   /** KEDA between 0 and {@code maxReplicas}, targeting {@code target} queued images per pod. */
   public KedaBaseline(int maxReplicas, double target) {
-    this.hpa = new HpaBaseline(maxReplicas, target);
+    this(maxReplicas, target, HpaBaseline.DEFAULT_DOWN_WINDOW_SECONDS);
+  }
+
+  /** The same with another scale-down stabilization window for its HPA, in seconds. */
+  public KedaBaseline(int maxReplicas, double target, double downWindowSeconds) {
+    this.hpa = new HpaBaseline(maxReplicas, target, downWindowSeconds);
   }
 
   @Override

@@ -20,7 +20,13 @@ public final class Simulations {
    */
   public static SimulationResult simulate(Trace trace, GpuType gpu, ScalingPolicy policy) {
     return simulator(gpu, EngineBuild.NEVER)
-        .run(trace, new AutoscalerStrategy(policy, AutoscalerStrategy.DEFAULT_POLL_SECONDS));
+        .run(
+            trace,
+            new AutoscalerStrategy(
+                policy,
+                Benchmark.priors(gpu),
+                AutoscalerStrategy.DEFAULT_POLL_SECONDS,
+                AutoscalerStrategy.DEFAULT_COUNT_SECONDS));
   }
 
   /** A simulator for {@code gpu} that measures waits against {@link #DEFAULT_SLO_SECONDS}. */

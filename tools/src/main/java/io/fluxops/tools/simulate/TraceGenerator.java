@@ -27,7 +27,18 @@ import java.util.function.DoubleUnaryOperator;
  *       15 to 45 minutes apart.
  *   <li>{@code spike-after-idle}: 1 h of nothing, then 30 requests of 4 images within one minute,
  *       then 0.12 images/s for 39 minutes, then nothing for the last 80 minutes.
+ *   <li>{@code ramped}: 4 h at 0.05 images/s with bursts that ramp up over 3 to 10 minutes to 0.3
+ *       to 0.8 images/s more, hold 5 to 15 minutes and ramp down over 3 to 10, 15 to 45 minutes
+ *       apart.
+ *   <li>{@code heavy-tailed}: 6 h of on/off traffic, as production inference traffic swings from
+ *       minutes at several times the mean to minutes at zero: bursts last a Pareto-distributed time
+ *       (α 1.4, at least 45 s, at most an hour), each at a Pareto-distributed multiple of 0.15
+ *       images/s (α 1.6, at most 1.2 images/s); requests ask for a Pareto-distributed number of
+ *       images (α 2.5, 1 to 8); silences between bursts are exponential with a 5-minute mean.
  * </ul>
+ *
+ * <p>{@link #generate(String, long)} makes the same shapes from other seeds, with the rates and
+ * lengths drawn from the seed too, so that claims are checked on traces nobody tuned for.
  *
  * <p>Regenerate from the repository root with {@code ./mvnw -B -q -pl tools -am package -DskipTests
  * && java -cp tools/target/fluxops-tools.jar io.fluxops.tools.simulate.TraceGenerator
@@ -37,7 +48,7 @@ public final class TraceGenerator {
 
   /** The committed traces, in the order the benchmark reports them. */
   public static final List<String> NAMES =
-      List.of("steady", "diurnal", "bursty", "spike-after-idle");
+      List.of("steady", "diurnal", "bursty", "spike-after-idle", "ramped", "heavy-tailed");
 
   /** The seed every trace is drawn with. */
   public static final long SEED = 20260521L;
@@ -74,10 +85,123 @@ public final class TraceGenerator {
       case "diurnal" -> new Trace(name, 24 * 3600, poisson(random, 0, 24 * 3600, diurnal()));
       case "bursty" -> new Trace(name, 4 * 3600, bursty(random));
       case "spike-after-idle" -> new Trace(name, 3 * 3600, spikeAfterIdle(random));
+      case "ramped" -> new Trace(name, 4 * 3600, ramped(random, 0.05, 0.3, 0.5));
+      case "heavy-tailed" -> new Trace(name, 6 * 3600, heavyTailed(random, 0.15, 300));
       default ->
           throw new IllegalArgumentException(
               "no trace '" + name + "': choose one of " + String.join(", ", NAMES));
     };
+  }
+
+  /**
+   * A trace of one of the {@link #NAMES}' shapes from another seed, its rates and lengths drawn
+   * from the seed as well, named {@code <shape>-<seed>}.
+   */
+  public static Trace generate(String shape, long seed) {
+    Random random = new Random(seed);
+    String name = shape + "-" + seed;
+    return switch (shape) {
+      case "steady" -> {
+        double rate = 0.1 + 0.7 * random.nextDouble();
+        yield new Trace(name, 3 * 3600, poisson(random, 0, 3 * 3600, t -> rate));
+      }
+      case "diurnal" -> {
+        double peak = 0.2 + random.nextDouble();
+        yield new Trace(
+            name,
+            24 * 3600,
+            poisson(
+                random,
+                0,
+                24 * 3600,
+                t -> {
+                  double x = (1 - Math.cos(2 * Math.PI * t / (24 * 3600))) / 2;
+                  return 0.02 + (peak - 0.02) * x * x;
+                }));
+      }
+      case "bursty" -> {
+        double base = 0.05 + 0.1 * random.nextDouble();
+        double extra = 0.25 + 0.5 * random.nextDouble();
+        double length = 300 + 600 * random.nextDouble();
+        yield new Trace(name, 4 * 3600, bursty(random, base, extra, length));
+      }
+      case "spike-after-idle" -> new Trace(name, 3 * 3600, spikeAfterIdle(random));
+      case "ramped" ->
+          new Trace(
+              name,
+              4 * 3600,
+              ramped(random, 0.03 + 0.05 * random.nextDouble(), 0.2, 0.6 * random.nextDouble()));
+      case "heavy-tailed" ->
+          new Trace(
+              name,
+              6 * 3600,
+              heavyTailed(
+                  random, 0.1 + 0.1 * random.nextDouble(), random.nextBoolean() ? 120 : 300));
+      default ->
+          throw new IllegalArgumentException(
+              "no trace shape '" + shape + "': choose one of " + String.join(", ", NAMES));
+    };
+  }
+
+  /**
+   * Bursts that ramp up from {@code base}, hold and ramp down: peaks of {@code peakFrom} plus up to
+   * {@code peakSpread} images/s more.
+   */
+  private static List<Trace.Arrival> ramped(
+      Random random, double base, double peakFrom, double peakSpread) {
+    double duration = 4 * 3600;
+    List<double[]> bursts = new ArrayList<>();
+    double start = 600 + random.nextDouble() * 1200;
+    while (start < duration - 1800) {
+      double up = 180 + random.nextDouble() * 420;
+      double hold = 300 + random.nextDouble() * 600;
+      double down = 180 + random.nextDouble() * 420;
+      double peak = peakFrom + random.nextDouble() * peakSpread;
+      bursts.add(new double[] {start, up, hold, down, peak});
+      start += up + hold + down + 900 + random.nextDouble() * 1800;
+    }
+    DoubleUnaryOperator rate =
+        t -> {
+          double extra = 0;
+          for (double[] b : bursts) {
+            double x = t - b[0];
+            if (x >= 0 && x < b[1]) {
+              extra = b[4] * x / b[1];
+            } else if (x >= b[1] && x < b[1] + b[2]) {
+              extra = b[4];
+            } else if (x >= b[1] + b[2] && x < b[1] + b[2] + b[3]) {
+              extra = b[4] * (1 - (x - b[1] - b[2]) / b[3]);
+            }
+          }
+          return base + extra;
+        };
+    return poisson(random, 0, duration, rate);
+  }
+
+  /** On/off traffic with Pareto burst lengths, rates and request sizes; see the class comment. */
+  private static List<Trace.Arrival> heavyTailed(Random random, double base, double meanOff) {
+    double duration = 6 * 3600;
+    List<Trace.Arrival> arrivals = new ArrayList<>();
+    double t = random.nextDouble() * 300;
+    while (t < duration) {
+      double end = Math.min(duration, t + Math.min(3600, pareto(random, 45, 1.4)));
+      double rate = Math.min(1.2, base * pareto(random, 1, 1.6));
+      double at = t;
+      while (true) {
+        at += -Math.log(1 - random.nextDouble()) / rate;
+        if (at >= end || round(at) >= duration) {
+          break;
+        }
+        int images = (int) Math.min(8, Math.floor(pareto(random, 1, 2.5)));
+        arrivals.add(new Trace.Arrival(round(at), images));
+      }
+      t = end - Math.log(1 - random.nextDouble()) * meanOff;
+    }
+    return arrivals;
+  }
+
+  private static double pareto(Random random, double least, double alpha) {
+    return least / Math.pow(1 - random.nextDouble(), 1 / alpha);
   }
 
   private static DoubleUnaryOperator diurnal() {
@@ -88,20 +212,26 @@ public final class TraceGenerator {
   }
 
   private static List<Trace.Arrival> bursty(Random random) {
+    return bursty(random, 0.08, 0.45, 600);
+  }
+
+  /** {@code base} images/s plus bursts of {@code extra} more lasting {@code length} seconds. */
+  private static List<Trace.Arrival> bursty(
+      Random random, double base, double extra, double length) {
     List<double[]> bursts = new ArrayList<>();
     double start = 900 + random.nextDouble() * 1800;
-    while (start + 600 < 4 * 3600) {
-      bursts.add(new double[] {start, start + 600});
-      start += 600 + 900 + random.nextDouble() * 1800;
+    while (start + length < 4 * 3600) {
+      bursts.add(new double[] {start, start + length});
+      start += length + 900 + random.nextDouble() * 1800;
     }
     DoubleUnaryOperator rate =
         t -> {
           for (double[] burst : bursts) {
             if (t >= burst[0] && t < burst[1]) {
-              return 0.08 + 0.45;
+              return base + extra;
             }
           }
-          return 0.08;
+          return base;
         };
     return poisson(random, 0, 4 * 3600, rate);
   }

@@ -2,107 +2,125 @@ package io.fluxops.tools.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fluxops.autoscale.ScalingPolicy;
 import io.fluxops.common.GpuType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The claims BENCHMARKS.md makes, checked on the committed traces. */
+/**
+ * The claims BENCHMARKS.md makes, checked on the committed traces at FluxOps' defaults against HPA
+ * and KEDA at theirs, and on traces of every shape made from other seeds.
+ */
 class BenchmarkTest {
 
+  private static final Benchmark.Setup SETUP = Benchmark.Setup.defaults(GpuType.RTX_4090);
+  private static final List<Trace> TRACES = new ArrayList<>();
   private static List<List<SimulationResult>> rows;
 
   @BeforeAll
   static void run() {
-    rows = Benchmark.run(GpuType.RTX_4090);
+    for (String name : TraceGenerator.NAMES) {
+      TRACES.add(TraceCsv.load(name));
+    }
+    rows = Benchmark.run(SETUP);
+  }
+
+  private static Benchmark.Verdict verdict(String trace) {
+    int i = TraceGenerator.NAMES.indexOf(trace);
+    return Benchmark.verdict(TRACES.get(i), GpuType.RTX_4090, rows.get(i));
   }
 
   private static SimulationResult result(String trace, String strategy) {
-    return rows.stream()
-        .flatMap(List::stream)
-        .filter(r -> r.trace().equals(trace) && r.strategy().startsWith(strategy))
+    return rows.get(TraceGenerator.NAMES.indexOf(trace)).stream()
+        .filter(r -> r.strategy().equals(strategy))
         .findFirst()
         .orElseThrow();
   }
 
   @Test
-  void atTheDefaultWindowCostsMoreThanHpaExceptAfterIdle() {
-    // The honest picture at the CRD's 300 s window: the floor of images in hand, kept in the
-    // window, holds pods for five minutes; HPA shrinks sooner and queues longer. After idle the
-    // scaler is cheaper than HPA, which never goes below one pod.
-    for (String trace : List.of("steady", "diurnal", "bursty")) {
-      assertThat(result(trace, "fluxops").gpuHours())
-          .as(trace)
-          .isGreaterThan(result(trace, "hpa").gpuHours());
+  void onEveryCommittedTraceUsesFewerGpuHoursThanHpaAndKedaWithNoMoreImagesOverTheSlo() {
+    for (String trace : TraceGenerator.NAMES) {
+      Benchmark.Verdict v = verdict(trace);
+      assertThat(v.fewerGpuHours()).as("%s: GPU-hours %s", trace, v).isTrue();
+      assertThat(v.noMoreOverSlo()).as("%s: over the SLO %s", trace, v).isTrue();
     }
-    assertThat(result("spike-after-idle", "fluxops").gpuHours())
-        .isLessThan(result("spike-after-idle", "hpa").gpuHours());
   }
 
   @Test
-  void withATwoMinuteWindowUsesFewerGpuHoursThanHpaAndKedaOnEveryTrace() {
-    ScalingPolicy policy =
-        Benchmark.policy(GpuType.RTX_4090)
-            .withWindows(java.time.Duration.ZERO, java.time.Duration.ofSeconds(120));
+  void staysWithinFivePercentOfTheBestFixedProvisioningAndBelowItWhereTheLoadVaries() {
     for (String trace : TraceGenerator.NAMES) {
-      SimulationResult ours = Simulations.simulate(TraceCsv.load(trace), GpuType.RTX_4090, policy);
-      assertThat(ours.gpuHours()).as(trace + " vs hpa").isLessThan(result(trace, "hpa").gpuHours());
-      assertThat(ours.gpuHours())
-          .as(trace + " vs keda")
-          .isLessThan(result(trace, "keda").gpuHours());
-      if (!trace.equals("spike-after-idle")) {
-        assertThat(ours.shareWithinSlo()).as(trace).isGreaterThanOrEqualTo(0.99);
+      Benchmark.Verdict v = verdict(trace);
+      assertThat(v.withinFivePercentOfFixed()).as("%s %s", trace, v).isTrue();
+      if (!trace.equals("steady")) {
+        assertThat(v.gpuHours()).as(trace).isLessThan(v.fixedGpuHours());
       }
     }
-    Trace steady = TraceCsv.load("steady");
-    assertThat(
-            Simulations.simulate(steady, GpuType.RTX_4090, policy).gpuHours()
-                / Simulations.oracleGpuHours(steady, GpuType.RTX_4090))
-        .isLessThan(1.25);
   }
 
   @Test
-  void keepsNoMoreImagesOverTheSloThanHpaAndKedaWhereTheSloIsReachable() {
-    for (String trace : List.of("steady", "diurnal", "bursty")) {
-      double ours = result(trace, "fluxops").shareOverSlo();
-      assertThat(ours)
-          .as(trace + " vs hpa")
-          .isLessThanOrEqualTo(result(trace, "hpa").shareOverSlo());
-      assertThat(ours)
-          .as(trace + " vs keda")
-          .isLessThanOrEqualTo(result(trace, "keda").shareOverSlo());
+  void keeps99PercentWithinTheSloOnTheTracesWhereReactiveScalingCan() {
+    for (String trace : List.of("steady", "diurnal", "bursty", "ramped")) {
+      assertThat(result(trace, Benchmark.FLUXOPS).shareWithinSlo())
+          .as(trace)
+          .isGreaterThanOrEqualTo(0.99);
     }
   }
 
   @Test
-  void meetsTheSloOnSteadyDiurnalAndBurstyLoadWithAOneMinutePodStart() {
-    for (String trace : List.of("steady", "diurnal", "bursty")) {
-      assertThat(result(trace, "fluxops").shareWithinSlo()).as(trace).isGreaterThanOrEqualTo(0.99);
+  void withoutImageCountsTheQueueRuleStaysWhatItWas() {
+    // The figures the queue rule gave before the arrival rule (BENCHMARKS.md), unchanged.
+    assertThat(result("steady", Benchmark.FLUXOPS_QUEUE).gpuHours())
+        .isCloseTo(28.05, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(result("bursty", Benchmark.FLUXOPS_QUEUE).gpuHours())
+        .isCloseTo(23.21, org.assertj.core.data.Offset.offset(0.01));
+    for (String trace : TraceGenerator.NAMES) {
+      assertThat(result(trace, Benchmark.FLUXOPS).gpuHours())
+          .as(trace)
+          .isLessThan(result(trace, Benchmark.FLUXOPS_QUEUE).gpuHours());
     }
   }
 
   @Test
-  void printsTheSensitivityToPodStartAndScaleDownWindow() {
+  void onTracesFromOtherSeedsItStillBeatsHpaAndKedaOnGpuHoursAndTheSlo() {
+    int fewer = 0;
+    int noMore = 0;
+    int fixed = 0;
+    List<Trace> traces = Benchmark.generatedTraces();
+    for (Trace trace : traces) {
+      Benchmark.Verdict v =
+          Benchmark.verdict(trace, GpuType.RTX_4090, Benchmark.compare(trace, SETUP));
+      fewer += v.fewerGpuHours() ? 1 : 0;
+      noMore += v.noMoreOverSlo() ? 1 : 0;
+      fixed += v.withinFivePercentOfFixed() ? 1 : 0;
+    }
+    assertThat(traces).hasSize(18);
+    assertThat(fewer).isEqualTo(traces.size());
+    assertThat(noMore).isEqualTo(traces.size());
+    assertThat(fixed).isEqualTo(traces.size());
+  }
+
+  @Test
+  void printsTheTableAndTheTargets() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Benchmark.printSensitivity(
-        GpuType.RTX_4090, new PrintStream(out, true, StandardCharsets.UTF_8));
-    String tables = out.toString(StandardCharsets.UTF_8);
-    assertThat(tables.lines().filter(line -> line.matches("\\| (30|60|120) \\| .*"))).hasSize(12);
-    assertThat(tables).contains("| fluxops, 120 s window |");
+    Benchmark.print(SETUP, TRACES, rows, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertThat(table).contains("| trace | strategy | GPU-hours | × oracle |");
+    assertThat(table.lines().filter(line -> line.startsWith("| steady |"))).hasSize(8);
+    assertThat(table).contains("| **6 traces** | **6 fewer** | **6 no more** | **6 within 5 %** |");
   }
 
   @Test
   void theClairvoyantBoundLiesBetweenTheOracleAndFixedProvisioning() {
-    for (String name : TraceGenerator.NAMES) {
-      Trace trace = TraceCsv.load(name);
+    for (int i = 0; i < TRACES.size(); i++) {
+      Trace trace = TRACES.get(i);
       double clairvoyant = Simulations.clairvoyantGpuHours(trace, GpuType.RTX_4090, 600);
       assertThat(clairvoyant)
           .isGreaterThanOrEqualTo(Simulations.oracleGpuHours(trace, GpuType.RTX_4090))
-          .isLessThanOrEqualTo(result(name, "fixed").gpuHours());
+          .isLessThanOrEqualTo(rows.get(i).get(4).gpuHours());
     }
     // One image of 14.4 s in a 600 s slice still takes a whole replica for the slice.
     Trace one = new Trace("one", 600, List.of(new Trace.Arrival(0, 1)));
@@ -111,18 +129,8 @@ class BenchmarkTest {
 
   @Test
   void sameInputsGiveTheSameResult() {
-    Trace trace = TraceCsv.load("bursty");
-    ScalingPolicy policy = Benchmark.policy(GpuType.RTX_4090);
-    assertThat(Simulations.simulate(trace, GpuType.RTX_4090, policy))
-        .isEqualTo(Simulations.simulate(trace, GpuType.RTX_4090, policy));
-  }
-
-  @Test
-  void printsOneRowPerStrategyAndTheOracle() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Benchmark.print(GpuType.RTX_4090, rows, new PrintStream(out, true, StandardCharsets.UTF_8));
-    String table = out.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("| trace | strategy | GPU-hours | × oracle |");
-    assertThat(table.lines().filter(line -> line.startsWith("| steady |"))).hasSize(6);
+    Trace trace = TraceCsv.load("heavy-tailed");
+    assertThat(SETUP.simulator().run(trace, Benchmark.fluxops(SETUP)))
+        .isEqualTo(SETUP.simulator().run(trace, Benchmark.fluxops(SETUP)));
   }
 }

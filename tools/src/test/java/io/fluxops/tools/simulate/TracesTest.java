@@ -44,6 +44,24 @@ class TracesTest {
     long noon =
         diurnal.arrivals().stream().filter(a -> Math.abs(a.atSecond() - 43200) < 1800).count();
     assertThat(noon).isGreaterThan(10 * night);
+
+    Trace heavy = TraceCsv.load("heavy-tailed");
+    // On and off: whole minutes without a request, and requests of several images.
+    long silentMinutes = 0;
+    for (double minute = 0; minute < heavy.durationSeconds(); minute += 60) {
+      double from = minute;
+      if (heavy.arrivals().stream()
+          .noneMatch(a -> a.atSecond() >= from && a.atSecond() < from + 60)) {
+        silentMinutes++;
+      }
+    }
+    assertThat(silentMinutes).isGreaterThan(60);
+    assertThat(heavy.arrivals().stream().mapToInt(Trace.Arrival::images).max().orElseThrow())
+        .isGreaterThan(1);
+
+    Trace other = TraceGenerator.generate("ramped", 7);
+    assertThat(other.name()).isEqualTo("ramped-7");
+    assertThat(other.arrivals()).isNotEqualTo(TraceCsv.load("ramped").arrivals());
   }
 
   @Test
