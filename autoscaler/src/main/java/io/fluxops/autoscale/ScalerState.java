@@ -177,6 +177,11 @@ public record ScalerState(
       if (total == countedTotal) {
         return new ServiceTime(busySeconds, images, countedTotal, pending);
       }
+      if (pending <= 0) {
+        // Images finished while no pod was seen serving: the counts and the readiness disagree
+        // (pods reported not ready, a count that caught up late). Nothing to learn from it.
+        return new ServiceTime(busySeconds, images, total, 0);
+      }
       double sumBusy = busySeconds + pending;
       double sumImages = images + (total - countedTotal);
       if (sumImages > MEMORY_IMAGES) {

@@ -233,6 +233,30 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void aRestartMidBurstKeepsTheDecision() {
+    QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
+    Pods pods = run(scaler, new Pods(2, S, 60), 0, 900, t -> 0.1, true);
+    run(scaler, pods, 900, 120, t -> 0.6, true);
+    ScalerState midBurst = state;
+    int size = pods.pods.size();
+    // The operator that carried on, and one restarted from the persisted memory, decide alike.
+    clock.set(START.plusSeconds(1025));
+    Reading reading = Reading.of(pods.queued + pods.running());
+    Decision carriedOn =
+        scaler.decide(midBurst, reading, pods.replicas(1025), ImageCount.of(pods.done));
+    Decision restarted =
+        scaler(Priors.secondsPerImage(S))
+            .decide(midBurst, reading, pods.replicas(1025), ImageCount.of(pods.done));
+    assertThat(restarted).isEqualTo(carriedOn);
+    assertThat(restarted.desiredReplicas()).isGreaterThanOrEqualTo(size);
+    // Without the memory, the size is held for a window rather than dropped to the burst's start.
+    Decision forgot =
+        scaler(Priors.secondsPerImage(S))
+            .decide(ScalerState.initial(), reading, pods.replicas(1025), ImageCount.of(pods.done));
+    assertThat(forgot.desiredReplicas()).isGreaterThanOrEqualTo(size);
+  }
+
+  @Test
   void aPartialReadingNeverShrinksOnTheArrivalRule() {
     QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
     Pods pods = run(scaler, new Pods(8, S, 60), 0, 600, t -> 0.5, true);
