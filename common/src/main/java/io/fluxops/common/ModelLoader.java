@@ -11,7 +11,7 @@ import java.util.List;
 public final class ModelLoader {
 
   /** The loader's {@code /status} port in its pod: the operator reads progress there. */
-  public static final int PORT = 9470;
+  public static final int PORT = 9471;
 
   /** The name of the loader's container in the Job's pod. */
   public static final String CONTAINER = "loader";

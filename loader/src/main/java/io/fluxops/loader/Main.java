@@ -42,7 +42,8 @@ public final class Main {
     System.exit(outcome.exitCode());
   }
 
-  static Outcome run(Map<String, String> env) {
+  /** One load as the environment says, without exiting: what {@link #main} runs. */
+  public static Outcome run(Map<String, String> env) {
     System.Logger log = System.getLogger(Main.class.getName());
     LoaderConfig config;
     try {

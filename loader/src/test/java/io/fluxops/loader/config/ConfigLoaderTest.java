@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     assertThat(config.connections()).isEqualTo(4);
     assertThat(config.segmentBytes()).isEqualTo(1L << 28);
     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(config.listenPort()).isEqualTo(9470);
+    assertThat(config.listenPort()).isEqualTo(9471);
     assertThat(config.terminationLog()).contains(Path.of("/dev/termination-log"));
   }
 
