@@ -45,6 +45,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.queueDepth",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "Cache",
+    jsonPath = ".status.modelCache.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)

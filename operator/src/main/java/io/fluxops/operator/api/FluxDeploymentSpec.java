@@ -20,6 +20,12 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     value = SpecRules.FP4_NEEDS_BLACKWELL,
     message = SpecRules.FP4_NEEDS_BLACKWELL_MESSAGE)
 @ValidationRule(value = SpecRules.LICENSE_REQUIRED, message = SpecRules.LICENSE_REQUIRED_MESSAGE)
+@ValidationRule(
+    value = SpecRules.CACHE_REPO_FOR_TOOLS,
+    message = SpecRules.CACHE_REPO_FOR_TOOLS_MESSAGE)
+@ValidationRule(
+    value = SpecRules.TOKEN_APART_FROM_LICENSE,
+    message = SpecRules.TOKEN_APART_FROM_LICENSE_MESSAGE)
 public class FluxDeploymentSpec {
 
   @Required

@@ -62,6 +62,19 @@ public class FluxDeploymentStatus {
   @JsonPropertyDescription("Cost per image on these GPUs, beside the managed API's price.")
   private CostStatus cost;
 
+  @JsonPropertyDescription(
+      "The model cache filled from spec.modelCache.source: how far it is, and the revision the"
+          + " pods run on.")
+  private ModelCacheStatus modelCache;
+
+  public ModelCacheStatus getModelCache() {
+    return modelCache;
+  }
+
+  public void setModelCache(ModelCacheStatus modelCache) {
+    this.modelCache = modelCache;
+  }
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -186,7 +199,8 @@ public class FluxDeploymentStatus {
         && Objects.equals(autoscalerState, other.autoscalerState)
         && Objects.equals(autoscaler, other.autoscaler)
         && Objects.equals(usage, other.usage)
-        && Objects.equals(cost, other.cost);
+        && Objects.equals(cost, other.cost)
+        && Objects.equals(modelCache, other.modelCache);
   }
 
   @Override

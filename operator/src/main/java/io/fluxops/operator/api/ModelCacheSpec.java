@@ -21,8 +21,21 @@ public class ModelCacheSpec {
   private String mountPath = "/models";
 
   @Default("false")
-  @JsonPropertyDescription("Mount read-only, for a cache filled ahead of time.")
+  @JsonPropertyDescription(
+      "Mount read-only in the inference pods (the loader Job always mounts the claim read-write).")
   private boolean readOnly = false;
+
+  @JsonPropertyDescription(
+      "Fill the claim before any GPU pod starts. Without it, the claim is filled by hand.")
+  private ModelSourceSpec source;
+
+  public ModelSourceSpec getSource() {
+    return source;
+  }
+
+  public void setSource(ModelSourceSpec source) {
+    this.source = source;
+  }
 
   public String getClaimName() {
     return claimName;

@@ -52,5 +52,24 @@ public final class SpecRules {
       "spec.autoscaling.queue.source redis needs spec.autoscaling.queue.redis with address and"
           + " key";
 
+  public static final String CACHE_REPO_FOR_TOOLS =
+      "self.model != 'flux-tools' || !has(self.modelCache) || !has(self.modelCache.source)"
+          + " || has(self.modelCache.source.huggingface.repo)";
+  public static final String CACHE_REPO_FOR_TOOLS_MESSAGE =
+      "flux-tools spans four Hugging Face repos (black-forest-labs/FLUX.1-Fill-dev, -Canny-dev,"
+          + " -Depth-dev, -Redux-dev): set spec.modelCache.source.huggingface.repo to the one"
+          + " you serve";
+
+  public static final String TOKEN_APART_FROM_LICENSE =
+      "!has(self.license) || !has(self.license.secretRef) || !has(self.modelCache)"
+          + " || !has(self.modelCache.source)"
+          + " || !has(self.modelCache.source.huggingface.tokenSecretRef)"
+          + " || self.modelCache.source.huggingface.tokenSecretRef.name"
+          + " != self.license.secretRef.name";
+  public static final String TOKEN_APART_FROM_LICENSE_MESSAGE =
+      "spec.modelCache.source.huggingface.tokenSecretRef and spec.license.secretRef name the"
+          + " same Secret: keep the Hugging Face token and the BFL key in two Secrets, so that"
+          + " the loader never mounts the key and the sidecar never the token";
+
   private SpecRules() {}
 }

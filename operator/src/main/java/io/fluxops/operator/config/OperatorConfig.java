@@ -8,6 +8,8 @@ import java.util.Set;
  * How this operator instance runs, read once at start from {@link OperatorOptions}.
  *
  * @param meteringImage the metering sidecar's image
+ * @param loaderImage the model loader Job's image
+ * @param huggingFaceEndpoint the Hub's base URL the loader Jobs use
  * @param watchNamespaces namespaces to watch; empty means all
  * @param httpPort port of {@code /healthz} and {@code /metrics}
  * @param leaderElection whether to take a Lease before reconciling
@@ -21,6 +23,8 @@ import java.util.Set;
  */
 public record OperatorConfig(
     String meteringImage,
+    String loaderImage,
+    String huggingFaceEndpoint,
     Set<String> watchNamespaces,
     int httpPort,
     boolean leaderElection,

@@ -68,6 +68,22 @@ public final class OperatorOptions {
           METERING_IMAGE_REPOSITORY + ":" + BuildInfo.version(),
           "Image of the metering sidecar injected beside every metered model.");
 
+  /** Where the build publishes the model loader image (see loader/pom.xml). */
+  public static final String LOADER_IMAGE_REPOSITORY = "ghcr.io/fluxops/fluxops-loader";
+
+  public static final Option LOADER_IMAGE =
+      new Option(
+          "FLUXOPS_LOADER_IMAGE",
+          LOADER_IMAGE_REPOSITORY + ":" + BuildInfo.version(),
+          "Image of the loader Job that fills spec.modelCache from Hugging Face.");
+
+  public static final Option HUGGINGFACE_ENDPOINT =
+      new Option(
+          "FLUXOPS_HUGGINGFACE_ENDPOINT",
+          "https://huggingface.co",
+          "Base URL of the Hugging Face Hub the loader Jobs download from (or a mirror that"
+              + " answers as the Hub does).");
+
   public static final Option WATCH_NAMESPACES =
       new Option(
           "FLUXOPS_WATCH_NAMESPACES",
@@ -142,6 +158,8 @@ public final class OperatorOptions {
   public static final List<Option> ALL =
       List.of(
           METERING_IMAGE,
+          LOADER_IMAGE,
+          HUGGINGFACE_ENDPOINT,
           WATCH_NAMESPACES,
           HTTP_PORT,
           LEADER_ELECTION,
@@ -155,6 +173,31 @@ public final class OperatorOptions {
           SERVER_SIDE_APPLY);
 
   private OperatorOptions() {}
+
+  /** The Hub's base URL: https, or http on loopback only (the loader refuses anything else). */
+  private static String huggingFaceEndpoint(Map<String, String> environment) {
+    String value = HUGGINGFACE_ENDPOINT.read(environment).replaceAll("/+$", "");
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value);
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    boolean https = uri != null && "https".equals(uri.getScheme()) && uri.getHost() != null;
+    boolean loopback =
+        uri != null
+            && "http".equals(uri.getScheme())
+            && uri.getHost() != null
+            && (uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost"));
+    if (!https && !loopback) {
+      throw new IllegalArgumentException(
+          HUGGINGFACE_ENDPOINT.env()
+              + "=\""
+              + value
+              + "\" must be an https:// URL (the loader sends the token there)");
+    }
+    return value;
+  }
 
   /**
    * Reads the configuration.
@@ -176,6 +219,8 @@ public final class OperatorOptions {
     gpuPrices.put(GpuType.BLACKWELL.value(), GPU_PRICE_BLACKWELL.readPrice(environment));
     return new OperatorConfig(
         METERING_IMAGE.read(environment),
+        LOADER_IMAGE.read(environment),
+        huggingFaceEndpoint(environment),
         namespaces,
         HTTP_PORT.readInt(environment, 0, 65535),
         LEADER_ELECTION.readBoolean(environment),

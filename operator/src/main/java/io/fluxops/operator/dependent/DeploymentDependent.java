@@ -20,6 +20,6 @@ public class DeploymentDependent extends NamedAfterPrimary<Deployment> {
   protected Deployment desired(FluxDeployment primary, Context<FluxDeployment> context) {
     var inputs = WorkflowInputs.from(context);
     return WorkloadFactory.deployment(
-        primary, inputs.spec(), inputs.replicas(), inputs.meteringImage());
+        primary, inputs.spec(), inputs.replicas(), inputs.meteringImage(), inputs.served());
   }
 }

@@ -1,13 +1,29 @@
 package io.fluxops.operator.dependent;
 
+import io.fluxops.operator.workload.ModelLoad;
+import io.fluxops.operator.workload.ServedModel;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Optional;
 
 /**
  * What the reconciler decided before running the dependents: the validated spec, the replica count
- * and the sidecar image. The dependents read it from the reconcile context.
+ * (0 while the model cache is not complete), the images, and, with a model cache source, the load
+ * the loader Job runs and the complete revision the pods read. The dependents read it from the
+ * reconcile context.
+ *
+ * @param load the model cache's load, when {@code spec.modelCache.source} is set
+ * @param served the complete revision the inference pods read, if there is one yet
+ * @param huggingFaceEndpoint the Hub's base URL for the loader
  */
-public record WorkflowInputs(ValidatedSpec spec, int replicas, String meteringImage) {
+public record WorkflowInputs(
+    ValidatedSpec spec,
+    int replicas,
+    String meteringImage,
+    Optional<ModelLoad> load,
+    Optional<ServedModel> served,
+    String loaderImage,
+    String huggingFaceEndpoint) {
 
   private static final String KEY = WorkflowInputs.class.getName();
 

@@ -1,8 +1,10 @@
 package io.fluxops.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fluxops.autoscale.Decision;
 import io.fluxops.operator.api.FluxDeployment;
@@ -10,11 +12,17 @@ import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.cost.Prices;
 import io.fluxops.operator.dependent.DeploymentDependent;
+import io.fluxops.operator.dependent.HasModelSource;
+import io.fluxops.operator.dependent.LoaderJobDependent;
 import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
 import io.fluxops.operator.dependent.ServiceAccountDependent;
 import io.fluxops.operator.dependent.ServiceDependent;
 import io.fluxops.operator.dependent.WorkflowInputs;
 import io.fluxops.operator.metrics.FleetMetrics;
+import io.fluxops.operator.modelcache.LoaderStatusClient;
+import io.fluxops.operator.modelcache.ModelCacheConditions;
+import io.fluxops.operator.modelcache.ModelCacheObserver;
+import io.fluxops.operator.modelcache.ModelCacheView;
 import io.fluxops.operator.scaling.QueueScaling;
 import io.fluxops.operator.scaling.ScalingStatus;
 import io.fluxops.operator.status.ConditionType;
@@ -26,7 +34,10 @@ import io.fluxops.operator.usage.MeteringStatus;
 import io.fluxops.operator.usage.UsageCollection;
 import io.fluxops.operator.usage.UsageReading;
 import io.fluxops.operator.workload.Labels;
+import io.fluxops.operator.workload.LoaderJob;
+import io.fluxops.operator.workload.ModelLoad;
 import io.fluxops.operator.workload.ReplicaTarget;
+import io.fluxops.operator.workload.ServedModel;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.fluxops.queue.QueueReading;
@@ -50,6 +61,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -74,7 +86,12 @@ import org.slf4j.LoggerFactory;
           name = FluxDeploymentReconciler.DEPLOYMENT,
           dependsOn = FluxDeploymentReconciler.SA),
       @Dependent(type = ServiceDependent.class, name = "service"),
-      @Dependent(type = PodDisruptionBudgetDependent.class, name = "poddisruptionbudget")
+      @Dependent(type = PodDisruptionBudgetDependent.class, name = "poddisruptionbudget"),
+      @Dependent(
+          type = LoaderJobDependent.class,
+          name = FluxDeploymentReconciler.LOADER_JOB,
+          dependsOn = FluxDeploymentReconciler.SA,
+          reconcilePrecondition = HasModelSource.class)
     })
 @ControllerConfiguration(name = FluxDeploymentReconciler.NAME)
 @GradualRetry(
@@ -87,6 +104,10 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   public static final String NAME = "fluxdeployment";
   static final String SA = "serviceaccount";
   static final String DEPLOYMENT = "deployment";
+  static final String LOADER_JOB = "loaderjob";
+
+  /** How often to read a loader's progress while it downloads. */
+  static final Duration LOADER_RECHECK = Duration.ofSeconds(5);
 
   /** How often to look again at pods stuck before their containers exist. */
   static final Duration STUCK_POD_RECHECK = Duration.ofSeconds(30);
@@ -100,6 +121,7 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   private final UsageCollection usage;
 
   private final FleetMetrics fleet;
+  private final ModelCacheObserver modelCache = new ModelCacheObserver(new LoaderStatusClient());
 
   public FluxDeploymentReconciler(
       OperatorConfig config,
@@ -138,17 +160,42 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   }
 
   /**
-   * A FluxDeployment's pods, straight from the informer's cache by label. The SDK's secondary index
-   * is filled by the informer's event handler after the cache, so just after a start it can miss
-   * pods the cache already has.
+   * A FluxDeployment's inference pods, straight from the informer's cache by label. The SDK's
+   * secondary index is filled by the informer's event handler after the cache, so just after a
+   * start it can miss pods the cache already has. The loader Job's pods carry the instance label
+   * too, under another name: they are not inference pods.
    */
   private static List<Pod> podsOf(
       InformerEventSource<Pod, FluxDeployment> pods, FluxDeployment fd) {
+    return podsLabelled(pods, fd, Labels.APP_NAME, null);
+  }
+
+  private static List<Pod> podsLabelled(
+      InformerEventSource<Pod, FluxDeployment> pods, FluxDeployment fd, String app, String load) {
     String name = fd.getMetadata().getName();
     return pods.list(
             fd.getMetadata().getNamespace(),
-            pod -> name.equals(pod.getMetadata().getLabels().get(Labels.INSTANCE)))
+            pod -> {
+              Map<String, String> labels = pod.getMetadata().getLabels();
+              return name.equals(labels.get(Labels.INSTANCE))
+                  && app.equals(labels.get(Labels.NAME))
+                  && (load == null || load.equals(labels.get(LoaderJob.LOAD_LABEL)));
+            })
         .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Pod, FluxDeployment> podSource(
+      Context<FluxDeployment> context) {
+    return (InformerEventSource<Pod, FluxDeployment>)
+        context.eventSourceRetriever().getEventSourceFor(Pod.class, "pods");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InformerEventSource<Job, FluxDeployment> jobSource(
+      Context<FluxDeployment> context) {
+    return (InformerEventSource<Job, FluxDeployment>)
+        context.eventSourceRetriever().getEventSourceFor(Job.class);
   }
 
   /** The inference Deployment from the informer's cache, by name (see {@link #podsOf}). */
@@ -205,15 +252,25 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
         decision
             .map(Decision::desiredReplicas)
             .orElseGet(() -> ReplicaTarget.desired(fd, spec, deployment));
+    Optional<ModelLoad> load = ModelLoad.of(fd.getSpec(), spec.model());
+    Optional<ModelCacheView> cache = load.map(l -> observeModelCache(fd, l, context));
+    Optional<ServedModel> served = cache.flatMap(ModelCacheView::served);
+    // No GPU pod before its weights are complete on the claim: the Deployment is held at zero.
+    boolean held = load.isPresent() && served.isEmpty();
     if (!fd.getSpec().isPaused()) {
-      new WorkflowInputs(spec, replicas, config.meteringImage()).putInto(context);
+      new WorkflowInputs(
+              spec,
+              held ? 0 : replicas,
+              config.meteringImage(),
+              load,
+              served,
+              config.loaderImage(),
+              config.huggingFaceEndpoint())
+          .putInto(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+      deleteSupersededLoaderJobs(fd, load, context);
     }
-    Collection<Pod> pods =
-        podsOf(
-            (InformerEventSource<Pod, FluxDeployment>)
-                context.eventSourceRetriever().getEventSourceFor(Pod.class, "pods"),
-            fd);
+    Collection<Pod> pods = podsOf(podSource(context), fd);
     PodDiagnosis diagnosis = PodDiagnosis.of(pods, List.of());
     boolean stuck = !diagnosis.waitingForVolumes().isEmpty();
     if (stuck) {
@@ -222,12 +279,51 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     StatusComputer.observed(status, fd, spec, replicas, deploymentOf(fd, context), diagnosis);
     ScalingStatus.apply(status, decision);
     MeteringStatus.apply(status, spec, context.getSecondaryResource(UsageReading.class));
+    ModelCacheConditions.apply(status, cache, held);
     return Stream.of(
             stuck ? Optional.of(STUCK_POD_RECHECK) : Optional.<Duration>empty(),
             decision.flatMap(d -> QueueScaling.recheckAfter(d, spec)),
-            awaitingDeployment(fd, spec, decision))
+            awaitingDeployment(fd, spec, decision),
+            cache.filter(ModelCacheView::watching).map(c -> LOADER_RECHECK))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
+  }
+
+  /** The model cache's state, from the loader Job, its pods and the running loader's report. */
+  private ModelCacheView observeModelCache(
+      FluxDeployment fd, ModelLoad load, Context<FluxDeployment> context) {
+    String jobName = load.jobName(fd.getMetadata().getName());
+    Optional<Job> job =
+        jobSource(context).get(new ResourceID(jobName, fd.getMetadata().getNamespace()));
+    List<Pod> loaderPods = podsLabelled(podSource(context), fd, LoaderJob.APP_NAME, load.key());
+    return modelCache.observe(fd, load, job, loaderPods, names -> eventsOf(fd, names, context));
+  }
+
+  /**
+   * Deletes the loader Jobs of loads the spec no longer asks for (another revision, file list,
+   * claim or token; or no source at all), with their pods: a superseded download stops at once.
+   */
+  private static void deleteSupersededLoaderJobs(
+      FluxDeployment fd, Optional<ModelLoad> load, Context<FluxDeployment> context) {
+    String name = fd.getMetadata().getName();
+    String key = load.map(ModelLoad::key).orElse("");
+    jobSource(context)
+        .list(
+            fd.getMetadata().getNamespace(),
+            job ->
+                name.equals(job.getMetadata().getLabels().get(Labels.INSTANCE))
+                    && !key.equals(job.getMetadata().getLabels().get(LoaderJob.LOAD_LABEL)))
+        .forEach(
+            job ->
+                context
+                    .getClient()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                    .delete());
   }
 
   /**

@@ -7,7 +7,8 @@ public enum ConditionType {
   GPU_AVAILABLE("GPUAvailable"),
   LICENSE_CONFIGURED("LicenseConfigured"),
   METERING("Metering"),
-  AUTOSCALING("Autoscaling");
+  AUTOSCALING("Autoscaling"),
+  MODEL_CACHED("ModelCached");
 
   private final String type;
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the {@code inference} container: the user's server with GPUs, TensorRT and caches. */
 final class InferenceContainer {
@@ -34,13 +35,13 @@ final class InferenceContainer {
 
   private InferenceContainer() {}
 
-  static Container build(ValidatedSpec v) {
+  static Container build(ValidatedSpec v, Optional<ServedModel> served) {
     ServerSpec server = v.spec().getServer();
     var builder =
         new ContainerBuilder()
             .withName(PodLayout.INFERENCE_CONTAINER)
             .withImage(server.getImage())
-            .withEnv(env(v))
+            .withEnv(env(v, served))
             .addNewPort()
             .withName(PodLayout.HTTP_PORT_NAME)
             .withContainerPort(server.getPort())
@@ -64,10 +65,11 @@ final class InferenceContainer {
     return builder.build();
   }
 
-  private static List<EnvVar> env(ValidatedSpec v) {
+  private static List<EnvVar> env(ValidatedSpec v, Optional<ServedModel> served) {
     List<EnvVar> env = new ArrayList<>();
     env.add(plain(PodLayout.ENV_MODEL, v.model().slug()));
     env.add(plain(PodLayout.ENV_GPU_TYPE, v.gpuType().value()));
+    served.ifPresent(model -> env.addAll(modelCacheEnv(v, model)));
     if (v.metered() && v.counting() == CountingMode.RELAY) {
       env.add(plain(PodLayout.ENV_USAGE_URL, usageUrl(v)));
     }
@@ -85,6 +87,27 @@ final class InferenceContainer {
       env.add(plain("HOME", PodLayout.TMP_DIR));
     }
     env.addAll(v.spec().getServer().getEnv());
+    return env;
+  }
+
+  /**
+   * Where the complete revision is: its directory, and the Hub cache's root with offline mode, so
+   * that huggingface_hub and diffusers load it by repo id without a request. A value the user set
+   * in spec.server.env for the HF_ variables wins.
+   */
+  private static List<EnvVar> modelCacheEnv(ValidatedSpec v, ServedModel model) {
+    String mountPath = v.spec().getModelCache().getMountPath();
+    List<EnvVar> env = new ArrayList<>();
+    env.add(plain(PodLayout.ENV_MODEL_DIR, model.snapshotDir(mountPath)));
+    for (var entry :
+        java.util.Map.of(PodLayout.ENV_HF_HUB_CACHE, mountPath, PodLayout.ENV_HF_HUB_OFFLINE, "1")
+            .entrySet()) {
+      if (v.spec().getServer().getEnv().stream()
+          .noneMatch(e -> entry.getKey().equals(e.getName()))) {
+        env.add(plain(entry.getKey(), entry.getValue()));
+      }
+    }
+    env.sort(java.util.Comparator.comparing(EnvVar::getName));
     return env;
   }
 

@@ -46,6 +46,12 @@ public final class PodLayout {
   public static final String ENV_TRT_T5_PRECISION = "TRT_T5_PRECISION";
   public static final String ENV_TRT_TIMING_CACHE = "TRT_TIMING_CACHE_FILE";
 
+  /** With spec.modelCache.source: the complete revision's directory. */
+  public static final String ENV_MODEL_DIR = "FLUXOPS_MODEL_DIR";
+
+  public static final String ENV_HF_HUB_CACHE = "HF_HUB_CACHE";
+  public static final String ENV_HF_HUB_OFFLINE = "HF_HUB_OFFLINE";
+
   /** Names a user may not set in spec.server.env, because FluxOps sets them. */
   public static final Set<String> RESERVED_ENV =
       Set.of(
@@ -56,7 +62,8 @@ public final class PodLayout {
           ENV_TRT_ENGINE_DIR,
           ENV_TRT_TRANSFORMER_PRECISION,
           ENV_TRT_T5_PRECISION,
-          ENV_TRT_TIMING_CACHE);
+          ENV_TRT_TIMING_CACHE,
+          ENV_MODEL_DIR);
 
   private PodLayout() {}
 }

@@ -11,6 +11,7 @@ import io.fluxops.operator.api.PlacementSpec;
 import io.fluxops.operator.gpu.GpuPlacement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds the inference pod: server, metering sidecar, volumes, placement and security. */
 public final class PodTemplateFactory {
@@ -20,7 +21,8 @@ public final class PodTemplateFactory {
 
   private PodTemplateFactory() {}
 
-  public static PodTemplateSpec build(FluxDeployment fd, ValidatedSpec v, String meteringImage) {
+  public static PodTemplateSpec build(
+      FluxDeployment fd, ValidatedSpec v, String meteringImage, Optional<ServedModel> served) {
     PlacementSpec placement =
         v.spec().getPlacement() == null ? new PlacementSpec() : v.spec().getPlacement();
     var spec =
@@ -34,7 +36,7 @@ public final class PodTemplateFactory {
             .withEnableServiceLinks(false)
             .withSecurityContext(SecurityContexts.pod())
             .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
-            .withContainers(InferenceContainer.build(v))
+            .withContainers(InferenceContainer.build(v, served))
             .withVolumes(volumes(v))
             .withAffinity(
                 GpuPlacement.affinity(
@@ -77,7 +79,7 @@ public final class PodTemplateFactory {
     return volumes;
   }
 
-  private static List<Toleration> tolerations(PlacementSpec placement) {
+  static List<Toleration> tolerations(PlacementSpec placement) {
     List<Toleration> tolerations = new ArrayList<>();
     tolerations.add(GpuPlacement.gpuToleration());
     tolerations.addAll(placement.getTolerations());
@@ -92,7 +94,7 @@ public final class PodTemplateFactory {
     return builder.endEmptyDir().build();
   }
 
-  private static Volume claim(String name, String claimName, boolean readOnly) {
+  static Volume claim(String name, String claimName, boolean readOnly) {
     var source = new VolumeBuilder().withName(name).withNewPersistentVolumeClaim();
     source.withClaimName(claimName);
     if (readOnly) {

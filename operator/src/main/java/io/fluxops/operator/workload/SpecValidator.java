@@ -8,6 +8,7 @@ import io.fluxops.operator.api.AutoscalingSpec;
 import io.fluxops.operator.api.CountingMode;
 import io.fluxops.operator.api.FluxDeploymentSpec;
 import io.fluxops.operator.api.GpuTypeName;
+import io.fluxops.operator.api.HuggingFaceNames;
 import io.fluxops.operator.api.LicenseSpec;
 import io.fluxops.operator.api.ModelName;
 import io.fluxops.operator.api.QueueSourceType;
@@ -61,6 +62,7 @@ public final class SpecValidator {
     QueueSourceType queueSource = checkAutoscaling(spec.getAutoscaling(), problems);
     CountingMode counting = checkLicense(spec, model, problems);
     checkServer(spec, problems);
+    model.ifPresent(m -> checkModelCache(spec, m, problems));
     if (!problems.isEmpty()) {
       return new Invalid(List.copyOf(problems));
     }
@@ -192,6 +194,76 @@ public final class SpecValidator {
     return parseOptional(
             CountingMode.class, license.getCounting(), "spec.license.counting", problems)
         .orElse(CountingMode.RELAY);
+  }
+
+  private static void checkModelCache(
+      FluxDeploymentSpec spec, FluxModel model, List<String> problems) {
+    var cache = spec.getModelCache();
+    if (cache == null || cache.getSource() == null) {
+      return;
+    }
+    var hf = cache.getSource().getHuggingface();
+    if (hf == null) {
+      problems.add(
+          "spec.modelCache.source.huggingface is required: the Hugging Face repo to fill the"
+              + " claim from");
+      return;
+    }
+    if (hf.getRepo() == null && model.huggingFaceRepo().isEmpty()) {
+      problems.add(SpecRules.CACHE_REPO_FOR_TOOLS_MESSAGE);
+    }
+    if (hf.getRepo() != null
+        && (!HuggingFaceNames.REPO.matcher(hf.getRepo()).matches()
+            || hf.getRepo().contains("--")
+            || hf.getRepo().contains(".."))) {
+      problems.add(
+          "spec.modelCache.source.huggingface.repo \""
+              + hf.getRepo()
+              + "\" is not a Hugging Face repo id: owner/name of letters, digits, '-', '_', '.'"
+              + " (no '--' or '..'), such as black-forest-labs/FLUX.1-dev");
+    }
+    if (hf.getRevision() != null
+        && (!HuggingFaceNames.REVISION.matcher(hf.getRevision()).matches()
+            || hf.getRevision().contains(".."))) {
+      problems.add(
+          "spec.modelCache.source.huggingface.revision \""
+              + hf.getRevision()
+              + "\" is not a branch, tag or commit: letters, digits, '.', '_', '-', '/'");
+    }
+    for (String pattern : hf.getInclude() == null ? List.<String>of() : hf.getInclude()) {
+      if (pattern == null || !HuggingFaceNames.INCLUDE.matcher(pattern).matches()) {
+        problems.add(
+            "spec.modelCache.source.huggingface.include has \""
+                + pattern
+                + "\": a pattern may not be empty or hold a comma or a control character");
+      }
+    }
+    var token = hf.getTokenSecretRef();
+    if (token != null) {
+      checkName(
+          token.getName(), "spec.modelCache.source.huggingface.tokenSecretRef.name", problems);
+      if (spec.getLicense() != null
+          && spec.getLicense().getSecretRef() != null
+          && token.getName() != null
+          && token.getName().equals(spec.getLicense().getSecretRef().getName())) {
+        problems.add(SpecRules.TOKEN_APART_FROM_LICENSE_MESSAGE);
+      }
+      for (EnvVar env : spec.getServer() == null ? List.<EnvVar>of() : spec.getServer().getEnv()) {
+        var from = env.getValueFrom();
+        if (from != null
+            && from.getSecretKeyRef() != null
+            && token.getName() != null
+            && token.getName().equals(from.getSecretKeyRef().getName())) {
+          problems.add(
+              "spec.server.env "
+                  + env.getName()
+                  + " reads the Hugging Face token's Secret "
+                  + token.getName()
+                  + ": only the loader Job holds the token; the server reads the weights from"
+                  + " the claim");
+        }
+      }
+    }
   }
 
   private static void checkServer(FluxDeploymentSpec spec, List<String> problems) {

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fluxops.operator.api.FluxDeployment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the objects FluxOps owns for a FluxDeployment, each named after it, labelled and owned by
@@ -33,10 +34,16 @@ public final class WorkloadFactory {
   /**
    * The inference Deployment.
    *
-   * @param replicas how many pods: spec.replicas, or the autoscaler's choice
+   * @param replicas how many pods: spec.replicas, or the autoscaler's choice (0 while the model
+   *     cache is not complete)
+   * @param served the complete model revision the pods read, when the cache has a source
    */
   public static Deployment deployment(
-      FluxDeployment fd, ValidatedSpec v, int replicas, String meteringImage) {
+      FluxDeployment fd,
+      ValidatedSpec v,
+      int replicas,
+      String meteringImage,
+      Optional<ServedModel> served) {
     return new DeploymentBuilder()
         .withMetadata(metadata(fd, v))
         .withNewSpec()
@@ -55,7 +62,7 @@ public final class WorkloadFactory {
         .endStrategy()
         .withRevisionHistoryLimit(3)
         .withProgressDeadlineSeconds(PROGRESS_DEADLINE_SECONDS)
-        .withTemplate(PodTemplateFactory.build(fd, v, meteringImage))
+        .withTemplate(PodTemplateFactory.build(fd, v, meteringImage, served))
         .endSpec()
         .build();
   }
@@ -123,7 +130,7 @@ public final class WorkloadFactory {
    * Marks the FluxDeployment as the controller of the object: Kubernetes' garbage collector then
    * deletes it with the FluxDeployment, and no other controller adopts it.
    */
-  private static OwnerReference controllerReference(FluxDeployment fd) {
+  static OwnerReference controllerReference(FluxDeployment fd) {
     return new OwnerReferenceBuilder()
         .withApiVersion(fd.getApiVersion())
         .withKind(fd.getKind())

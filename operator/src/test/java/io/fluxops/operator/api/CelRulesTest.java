@@ -81,7 +81,26 @@ class CelRulesTest {
             BASE
                 + "autoscaling: {queue: {source: redis, redis: {address: 'redis:6379', key:"
                 + " jobs}}}\n",
-            BASE + "autoscaling: {queue: {source: redis}}\n"));
+            BASE + "autoscaling: {queue: {source: redis}}\n"),
+        Arguments.of(
+            SpecRules.CACHE_REPO_FOR_TOOLS_MESSAGE,
+            BASE.replace("flux-1-schnell", "flux-tools")
+                + LICENSE
+                + "modelCache: {claimName: w, source: {huggingface: {repo:"
+                + " black-forest-labs/FLUX.1-Fill-dev}}}\n",
+            BASE.replace("flux-1-schnell", "flux-tools")
+                + LICENSE
+                + "modelCache: {claimName: w, source: {huggingface: {revision: main}}}\n"),
+        Arguments.of(
+            SpecRules.TOKEN_APART_FROM_LICENSE_MESSAGE,
+            BASE.replace("flux-1-schnell", "flux-1-dev")
+                + LICENSE
+                + "modelCache: {claimName: w, source: {huggingface: {tokenSecretRef: {name:"
+                + " hf-token}}}}\n",
+            BASE.replace("flux-1-schnell", "flux-1-dev")
+                + LICENSE
+                + "modelCache: {claimName: w, source: {huggingface: {tokenSecretRef: {name:"
+                + " bfl-license}}}}\n"));
   }
 
   @Test

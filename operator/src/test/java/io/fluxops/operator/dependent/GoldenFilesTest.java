@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.testing.Examples;
+import io.fluxops.operator.workload.ModelLoad;
 import io.fluxops.operator.workload.ReplicaTarget;
+import io.fluxops.operator.workload.ServedModel;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,8 @@ class GoldenFilesTest {
 
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
   private static final String IMAGE = "ghcr.io/fluxops/fluxops-metering:0.1.0";
+  private static final String LOADER_IMAGE = "ghcr.io/fluxops/fluxops-loader:0.1.0";
+  private static final String SERVED_COMMIT = "0f5ad6c5d5d4e5c3b6b0e8f1a2b3c4d5e6f7a8b9";
 
   static Stream<Path> examples() {
     return Examples.fluxDeploymentFiles().stream();
@@ -46,13 +51,22 @@ class GoldenFilesTest {
     fd.getMetadata().setUid("6f1c2a4e-0000-4000-8000-000000000001");
     ValidatedSpec spec = ((SpecValidator.Valid) SpecValidator.validate(fd.getSpec())).spec();
     int replicas = ReplicaTarget.desired(fd, spec, Optional.empty());
-    Context<FluxDeployment> context = contextWith(new WorkflowInputs(spec, replicas, IMAGE));
-    List<HasMetadata> objects =
-        List.of(
-            new DeploymentDependent().desired(fd, context),
-            new ServiceDependent().desired(fd, context),
-            new PodDisruptionBudgetDependent().desired(fd, context),
-            new ServiceAccountDependent().desired(fd, context));
+    Optional<ModelLoad> load = ModelLoad.of(fd.getSpec(), spec.model());
+    // With a model cache source: the objects once the revision is complete on the claim.
+    Optional<ServedModel> served =
+        load.map(l -> new ServedModel(l.repo(), SERVED_COMMIT, l.claimName()));
+    Context<FluxDeployment> context =
+        contextWith(
+            new WorkflowInputs(
+                spec, replicas, IMAGE, load, served, LOADER_IMAGE, "https://huggingface.co"));
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(new DeploymentDependent().desired(fd, context));
+    objects.add(new ServiceDependent().desired(fd, context));
+    objects.add(new PodDisruptionBudgetDependent().desired(fd, context));
+    objects.add(new ServiceAccountDependent().desired(fd, context));
+    if (load.isPresent()) {
+      objects.add(new LoaderJobDependent().desired(fd, context));
+    }
     Path dir = GOLDEN.resolve(example.getFileName().toString().replace(".yaml", ""));
     for (HasMetadata object : objects) {
       Path file =

@@ -25,9 +25,10 @@ public final class Examples {
 
   private Examples() {}
 
-  /** Every example file that holds a FluxDeployment. */
+  /** Every example file that holds a FluxDeployment, in examples/ and examples/model-cache/. */
   public static List<Path> fluxDeploymentFiles() {
-    try (Stream<Path> files = Files.list(EXAMPLES)) {
+    try (Stream<Path> files =
+        Stream.concat(Files.list(EXAMPLES), Files.list(EXAMPLES.resolve("model-cache")))) {
       return files
           .filter(p -> p.toString().endsWith(".yaml"))
           .filter(p -> read(p).contains("kind: FluxDeployment"))
@@ -45,7 +46,7 @@ public final class Examples {
     return fd;
   }
 
-  /** Reads an example by file name. */
+  /** Reads an example by file name (relative to examples/). */
   public static FluxDeployment load(String fileName, String namespace) {
     return load(EXAMPLES.resolve(fileName), namespace);
   }

@@ -253,6 +253,13 @@ public final class Sandbox {
         spec.getLicense().getMetric().setPort(port);
       }
     }
+    if (spec.getModelCache() != null && spec.getModelCache().getSource() != null) {
+      notes.add(
+          name
+              + ": no Hugging Face here and no loader Job runs, so the sandbox's copy has no"
+              + " modelCache.source (the pods start as if the claim were filled)");
+      spec.getModelCache().setSource(null);
+    }
     AutoscalingSpec autoscaling = spec.getAutoscaling();
     if (autoscaling != null) {
       QueueSpec queue = autoscaling.getQueue();
