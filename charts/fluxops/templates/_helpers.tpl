@@ -43,6 +43,10 @@ app.kubernetes.io/name: {{ .Chart.Name }}-operator
 {{- printf "%s:%s" .Values.meteringImage.repository (.Values.meteringImage.tag | default .Chart.AppVersion) -}}
 {{- end -}}
 
+{{- define "fluxops.loaderImage" -}}
+{{- printf "%s:%s" .Values.loaderImage.repository (.Values.loaderImage.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+
 {{/*
 The name of the Lease the operator takes (OperatorConfig.LEASE_NAME in the operator; a test
 checks the two agree).
@@ -81,6 +85,10 @@ makes each call and fails when the chart grants anything else.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "update"]
+# The model cache's loader Jobs: their informer, create, and delete of a superseded load's Job.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
 # The inference pods, read to explain why they wait (GPU, licence Secret).
 - apiGroups: [""]
   resources: ["pods"]

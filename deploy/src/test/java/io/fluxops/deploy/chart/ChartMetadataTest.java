@@ -47,6 +47,13 @@ class ChartMetadataTest {
             javaConstant(
                 "operator/src/main/java/io/fluxops/operator/config/OperatorOptions.java",
                 "METERING_IMAGE_REPOSITORY"));
+    assertThat(repository(values, "loaderImage")).isEqualTo(jibImage("loader/pom.xml"));
+    assertThat(repository(values, "loaderImage"))
+        .as("OperatorOptions.LOADER_IMAGE_REPOSITORY, the operator's own default")
+        .isEqualTo(
+            javaConstant(
+                "operator/src/main/java/io/fluxops/operator/config/OperatorOptions.java",
+                "LOADER_IMAGE_REPOSITORY"));
   }
 
   @Test

@@ -44,6 +44,9 @@ class OperatorDeploymentTest {
 
     assertThat(operator.getImage()).isEqualTo("ghcr.io/fluxops/fluxops-operator:" + version);
     assertThat(env()).containsEntry("FLUXOPS_METERING_IMAGE", sidecar(version));
+    assertThat(env())
+        .containsEntry("FLUXOPS_LOADER_IMAGE", "ghcr.io/fluxops/fluxops-loader:" + version)
+        .containsEntry("FLUXOPS_HUGGINGFACE_ENDPOINT", "https://huggingface.co");
   }
 
   @Test

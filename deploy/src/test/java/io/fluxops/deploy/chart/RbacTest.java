@@ -52,6 +52,10 @@ class RbacTest {
           rule("", "services", "list", "watch", "create", "update"),
           rule("", "serviceaccounts", "list", "watch", "create", "update"),
           rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update"),
+          // LoaderJobDependent: its informer and create; a Job is never updated (its match is
+          // always true: a Job's pod template cannot change). FluxDeploymentReconciler
+          // .deleteSupersededLoaderJobs deletes the Jobs of loads the spec no longer asks for.
+          rule("batch", "jobs", "list", "watch", "create", "delete"),
           // FluxDeploymentReconciler.prepareEventSources: the "pods" informer.
           rule("", "pods", "list", "watch"),
           // FluxDeploymentReconciler.eventsOf: one list of the namespace's events.
