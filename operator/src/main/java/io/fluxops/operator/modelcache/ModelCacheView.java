@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fluxops.common.ByteSizes;
 import io.fluxops.common.ModelLoader;
 import io.fluxops.operator.api.ModelCacheStatus;
+import io.fluxops.operator.status.PodDiagnosis;
 import io.fluxops.operator.workload.LoaderJob;
 import io.fluxops.operator.workload.ModelLoad;
 import io.fluxops.operator.workload.ServedModel;
@@ -205,7 +205,7 @@ public record ModelCacheView(
               done,
               total));
     }
-    Optional<String> unschedulable = unschedulable(pod);
+    Optional<String> unschedulable = PodDiagnosis.unschedulableMessage(pod);
     if (unschedulable.isPresent()) {
       boolean claim = unschedulable.get().contains("persistentvolumeclaim");
       return Optional.of(
@@ -398,17 +398,6 @@ public record ModelCacheView(
     }
     return job.getStatus().getConditions().stream()
         .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst();
-  }
-
-  private static Optional<String> unschedulable(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getConditions().stream()
-        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
-        .filter(c -> "Unschedulable".equals(c.getReason()))
-        .map(PodCondition::getMessage)
         .findFirst();
   }
 

@@ -55,7 +55,8 @@ public record PodDiagnosis(
     return "Unschedulable";
   }
 
-  private static Optional<String> unschedulableMessage(Pod pod) {
+  /** The scheduler's message for a pod it could not place, if it could not. */
+  public static Optional<String> unschedulableMessage(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
     }

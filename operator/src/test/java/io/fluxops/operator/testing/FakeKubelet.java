@@ -75,29 +75,32 @@ public final class FakeKubelet {
                     .build(),
             false);
     for (Pod pod : pods) {
-      client
-          .v1()
-          .events()
-          .inNamespace(namespace)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(pod.getMetadata().getName() + ".failedmount")
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withKind("Pod")
-                  .withName(pod.getMetadata().getName())
-                  .withNamespace(namespace)
-                  .endInvolvedObject()
-                  .withReason("FailedMount")
-                  .withType("Warning")
-                  .withMessage(
-                      "MountVolume.SetUp failed for volume \"license\" : secret \""
-                          + secretName
-                          + "\" not found")
-                  .build())
-          .create();
+      failedMount(client, pod, "license", "secret \"" + secretName + "\" not found");
     }
+  }
+
+  /** The event the kubelet records when it cannot mount a pod's volume. */
+  public static void failedMount(KubernetesClient client, Pod pod, String volume, String why) {
+    String namespace = pod.getMetadata().getNamespace();
+    client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName() + ".failedmount")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName(pod.getMetadata().getName())
+                .withNamespace(namespace)
+                .endInvolvedObject()
+                .withReason("FailedMount")
+                .withType("Warning")
+                .withMessage("MountVolume.SetUp failed for volume \"" + volume + "\" : " + why)
+                .build())
+        .create();
   }
 
   /** Pods whose sidecar failed to start because a Secret key it references is missing. */

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -221,26 +220,7 @@ public final class LoaderJobs {
           secret == null
               ? "secret \"" + secretName + "\" not found"
               : "configmap references non-existent config key: " + key;
-      client
-          .v1()
-          .events()
-          .inNamespace(namespace)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(pod.getMetadata().getName() + ".failedmount")
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withKind("Pod")
-                  .withName(pod.getMetadata().getName())
-                  .withNamespace(namespace)
-                  .endInvolvedObject()
-                  .withReason("FailedMount")
-                  .withType("Warning")
-                  .withMessage(
-                      "MountVolume.SetUp failed for volume \"" + volume.getName() + "\" : " + why)
-                  .build())
-          .create();
+      FakeKubelet.failedMount(client, pod, volume.getName(), why);
       return Optional.empty();
     }
     try {
