@@ -95,7 +95,8 @@ class CrdClusterIT {
     String table =
         cluster.kubectl("get", "fxd", "-n", NAMESPACE).timeout(Duration.ofSeconds(30)).runOrThrow();
     assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
-        .containsExactly("NAME", "MODEL", "GPU", "TENSORRT", "READY", "DESIRED", "QUEUE", "AGE");
+        .containsExactly(
+            "NAME", "MODEL", "GPU", "TENSORRT", "READY", "DESIRED", "QUEUE", "CACHE", "AGE");
     assertThat(table).contains("kontext-blackwell").contains("flux-1-kontext-dev").contains("fp4");
     String byCategory = cluster.kubectl("get", "fluxops", "-n", NAMESPACE).runOrThrow();
     assertThat(byCategory).contains("kontext-blackwell");
