@@ -13,12 +13,27 @@ public enum EventType {
   /** The open report was certainly not recorded by BFL (it answered with an error status). */
   CANCEL(5),
   /** The open report's fate is unknown (timeout, reset): BFL may have recorded it. */
-  AMBIGUOUS(6);
+  AMBIGUOUS(6),
+  /**
+   * ComfyUI counting: the saved images of one finished prompt, with the prompt's key, in one
+   * record, so that a crash never separates a count from the mark that it was made.
+   */
+  PROMPT(7),
+  /**
+   * ComfyUI counting: a prompt counted before the checkpoint it follows, carried over by compaction
+   * so that it is not counted again; no images.
+   */
+  REMEMBER(8);
 
   private final byte code;
 
   EventType(int code) {
     this.code = (byte) code;
+  }
+
+  /** Whether records of this type carry a {@link PromptKey} (and are longer for it). */
+  boolean carriesPrompt() {
+    return this == PROMPT || this == REMEMBER;
   }
 
   byte code() {

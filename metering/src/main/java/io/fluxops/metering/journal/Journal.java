@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +42,8 @@ public final class Journal implements AutoCloseable {
   private final long compactAtBytes;
   private final List<Pending> queue = new ArrayList<>();
   private final ReentrantLock commitLock = new ReentrantLock();
-  private final ByteBuffer buffer = ByteBuffer.allocate(MAX_GROUP * JournalCodec.EVENT_SIZE);
+  private final ByteBuffer buffer = ByteBuffer.allocate(MAX_GROUP * JournalCodec.MAX_EVENT_SIZE);
+  private final PromptLedger prompts;
   private volatile Observer observer = (events, nanos) -> {};
   private volatile JournalState state;
   private volatile String failure;
@@ -66,6 +68,7 @@ public final class Journal implements AutoCloseable {
     this.compactAtBytes = compactAtBytes;
     this.damage = damage;
     this.sequence = replay.sequence();
+    this.prompts = replay.prompts();
   }
 
   /**
@@ -83,7 +86,8 @@ public final class Journal implements AutoCloseable {
     try {
       List<Path> aside = file.damaged();
       if (!aside.isEmpty()) {
-        Replay none = Replay.damaged(JournalState.EMPTY, 0, 0, "set aside earlier");
+        Replay none =
+            Replay.damaged(JournalState.EMPTY, 0, 0, "set aside earlier", new PromptLedger());
         return new Journal(
             file,
             clock,
@@ -119,14 +123,14 @@ public final class Journal implements AutoCloseable {
   private void startWriting(Path dir) throws IOException {
     JournalState recovered = state;
     try {
-      file.rewrite(recovered, sequence);
+      rewrite(recovered);
     } catch (IOException e) {
       if (!isNoSpace(e)) {
         throw e;
       }
       file.releaseReserve();
       try {
-        file.rewrite(recovered, sequence);
+        rewrite(recovered);
       } catch (IOException again) {
         if (!isNoSpace(again)) {
           throw again;
@@ -245,35 +249,78 @@ public final class Journal implements AutoCloseable {
     return append(Event.of(EventType.AMBIGUOUS, images, clock.millis()));
   }
 
+  /**
+   * ComfyUI counting: records each finished prompt's saved images (none is a count too: the prompt
+   * is then known) together with its key, in one group commit; returns once all are durable. A
+   * prompt already counted is left out. A crash can keep some of a group and drop the rest, never
+   * half of one prompt.
+   *
+   * @return the state after the last of them
+   */
+  public JournalState countPrompts(Map<PromptKey, Long> imagesByPrompt) throws JournalException {
+    List<Event> events = new ArrayList<>();
+    long now = clock.millis();
+    for (Map.Entry<PromptKey, Long> prompt : imagesByPrompt.entrySet()) {
+      if (!prompts.contains(prompt.getKey())) {
+        events.add(Event.prompt(EventType.PROMPT, prompt.getKey(), prompt.getValue(), now));
+      }
+    }
+    return events.isEmpty() ? state : append(events);
+  }
+
+  /** The prompts counted (ComfyUI counting), as far back as ComfyUI's history can reach. */
+  public PromptLedger prompts() {
+    return prompts;
+  }
+
   private JournalState append(Event event) throws JournalException {
-    boolean count = event.type() == EventType.ACCEPT || event.type() == EventType.OBSERVE;
+    return append(List.of(event));
+  }
+
+  private JournalState append(List<Event> events) throws JournalException {
+    EventType type = events.get(0).type();
+    boolean count =
+        type == EventType.ACCEPT || type == EventType.OBSERVE || type == EventType.PROMPT;
     if (count && full != null && !recovered()) {
       throw new JournalException("journal full: " + full + "; the count was not recorded", null);
     }
-    CompletableFuture<JournalState> done = new CompletableFuture<>();
+    List<CompletableFuture<JournalState>> done = new ArrayList<>(events.size());
     synchronized (queue) {
       if (failure != null || damage != null || closed) {
         throw unavailable();
       }
-      queue.add(new Pending(event, done));
+      for (Event event : events) {
+        CompletableFuture<JournalState> future = new CompletableFuture<>();
+        queue.add(new Pending(event, future));
+        done.add(future);
+      }
     }
     commitLock.lock();
     try {
-      // An earlier leader may have committed this event while we waited for the lock.
-      if (!done.isDone()) {
+      // An earlier leader may have committed these events while we waited for the lock.
+      if (!done.get(done.size() - 1).isDone()) {
         commitQueued();
       }
     } finally {
       commitLock.unlock();
     }
     try {
-      return done.get();
+      JournalState last = null;
+      for (CompletableFuture<JournalState> future : done) {
+        last = future.get();
+      }
+      return last;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JournalException("interrupted while waiting for the journal", e);
     } catch (ExecutionException e) {
       throw new JournalException(e.getCause().getMessage(), e.getCause());
     }
+  }
+
+  /** Compacts to a checkpoint of {@code checkpoint} and the prompts remembered. Lock held. */
+  private void rewrite(JournalState checkpoint) throws IOException {
+    sequence = file.rewrite(checkpoint, sequence, prompts.keys(), clock.millis());
   }
 
   /** Whether the volume has room again: the reserve could be made anew. */
@@ -288,8 +335,8 @@ public final class Journal implements AutoCloseable {
       }
       lastRecoveryNanos = System.nanoTime();
       file.ensureReserve();
-      if (file.size() > JournalCodec.CHECKPOINT_SIZE) {
-        file.rewrite(state, sequence);
+      if (file.size() > file.baseSize()) {
+        rewrite(state);
       }
       full = null;
       LOG.log(Level.INFO, "journal volume has space again: counts are taken");
@@ -351,6 +398,11 @@ public final class Journal implements AutoCloseable {
     observer.groupCommitted(group.size(), System.nanoTime() - start);
     sequence = last;
     state = next;
+    for (Pending pending : group) {
+      if (pending.event().prompt() != null) {
+        prompts.add(pending.event().prompt());
+      }
+    }
     for (int i = 0; i < group.size(); i++) {
       group.get(i).done().complete(states.get(i));
     }
@@ -382,11 +434,13 @@ public final class Journal implements AutoCloseable {
   private void compactIfLarge() {
     // While full, the log shrinks back to a checkpoint sooner, to stay within the reserve.
     long threshold = full == null ? compactAtBytes : JournalFile.RESERVE_BYTES / 4;
-    if (file.size() < threshold) {
+    // The prompts a checkpoint carries are not growth: compaction would only write them again.
+    long carried = file.baseSize() - JournalCodec.CHECKPOINT_SIZE;
+    if (file.size() - carried < threshold) {
       return;
     }
     try {
-      file.rewrite(state, sequence);
+      rewrite(state);
     } catch (IOException e) {
       if (isNoSpace(e)) {
         full = "the volume is full (" + e.getMessage() + ")";
@@ -426,7 +480,7 @@ public final class Journal implements AutoCloseable {
       commitQueued();
       if (failure == null && damage == null) {
         try {
-          file.rewrite(state, sequence);
+          rewrite(state);
         } catch (IOException e) {
           // A full volume: the log stays as it is, whole, for the next start.
           if (!isNoSpace(e)) {

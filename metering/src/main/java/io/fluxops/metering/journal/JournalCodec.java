@@ -9,6 +9,13 @@ import java.util.zip.CRC32C;
  * endian, the checksum covering everything before it. Every payload starts with the record's
  * sequence number: the first record of a log is a checkpoint, and each event after it carries the
  * next number, so a record that was lost, repeated or moved is detected as well as a damaged one.
+ *
+ * <p>Event payloads: {@code sequence images atMillis counter} (32 bytes). The two ComfyUI types
+ * ({@link EventType#PROMPT}, {@link EventType#REMEMBER}, added in revision 2.1 of format 2) put the
+ * prompt's key in place of the counter: {@code sequence images atMillis keyHigh keyLow} (40 bytes).
+ * Every other record is byte for byte what it was, so a journal of relay, metric or proxy counting
+ * reads the same in either direction; a sidecar older than 2.1 that meets a record of type 7 or 8
+ * takes it for damage and refuses to count, rather than miscounting.
  */
 final class JournalCodec {
   /** Format 2: records with sequence numbers (format 1, 0xF1, had none). */
@@ -18,9 +25,14 @@ final class JournalCodec {
   static final int HEADER = 4;
   static final int TRAILER = 4;
   static final int EVENT_PAYLOAD = 32;
+  static final int PROMPT_PAYLOAD = 40;
   static final int CHECKPOINT_PAYLOAD = 80;
   static final int EVENT_SIZE = HEADER + EVENT_PAYLOAD + TRAILER;
+  static final int PROMPT_SIZE = HEADER + PROMPT_PAYLOAD + TRAILER;
   static final int CHECKPOINT_SIZE = HEADER + CHECKPOINT_PAYLOAD + TRAILER;
+
+  /** The longest event record. */
+  static final int MAX_EVENT_SIZE = PROMPT_SIZE;
 
   private JournalCodec() {}
 
@@ -35,8 +47,13 @@ final class JournalCodec {
   record EventEntry(Event event, long sequence) implements Entry {
     @Override
     public int size() {
-      return EVENT_SIZE;
+      return sizeOf(event.type());
     }
+  }
+
+  /** The size of a record of {@code type}. */
+  static int sizeOf(EventType type) {
+    return type.carriesPrompt() ? PROMPT_SIZE : EVENT_SIZE;
   }
 
   /**
@@ -52,9 +69,17 @@ final class JournalCodec {
 
   static void encode(Event event, long sequence, ByteBuffer out) {
     int start = out.position();
-    out.put(MAGIC).put(event.type().code()).putShort((short) EVENT_PAYLOAD);
+    boolean prompt = event.type().carriesPrompt();
+    out.put(MAGIC)
+        .put(event.type().code())
+        .putShort((short) (prompt ? PROMPT_PAYLOAD : EVENT_PAYLOAD));
     out.putLong(sequence);
-    out.putLong(event.images()).putLong(event.atMillis()).putDouble(event.counter());
+    out.putLong(event.images()).putLong(event.atMillis());
+    if (prompt) {
+      out.putLong(event.prompt().high()).putLong(event.prompt().low());
+    } else {
+      out.putDouble(event.counter());
+    }
     putChecksum(out, start);
   }
 
@@ -79,17 +104,13 @@ final class JournalCodec {
    * record (torn write, corruption, or the end of the data).
    */
   static Optional<Entry> decode(ByteBuffer in, int offset) {
-    if (in.limit() - offset < HEADER || in.get(offset) != MAGIC) {
+    int announced = announcedSize(in, offset);
+    if (announced < 0) {
       return Optional.empty();
     }
     byte type = in.get(offset + 1);
-    int length = Short.toUnsignedInt(in.getShort(offset + 2));
-    int expected = type == CHECKPOINT ? CHECKPOINT_PAYLOAD : EVENT_PAYLOAD;
     EventType eventType = type == CHECKPOINT ? null : EventType.fromCode(type);
-    if (length != expected || (type != CHECKPOINT && eventType == null)) {
-      return Optional.empty();
-    }
-    int end = offset + HEADER + length;
+    int end = offset + announced - TRAILER;
     if (in.limit() - end < TRAILER || in.getInt(end) != checksum(in, offset, end)) {
       return Optional.empty();
     }
@@ -97,6 +118,11 @@ final class JournalCodec {
     int p = offset + HEADER + 8;
     if (sequence < 0 || in.getLong(p) < 0) {
       return Optional.empty();
+    }
+    if (eventType != null && eventType.carriesPrompt()) {
+      PromptKey key = new PromptKey(in.getLong(p + 16), in.getLong(p + 24));
+      return Optional.of(
+          new EventEntry(Event.prompt(eventType, key, in.getLong(p), in.getLong(p + 8)), sequence));
     }
     if (eventType != null) {
       return Optional.of(
@@ -117,6 +143,29 @@ final class JournalCodec {
                 in.getLong(p + 56),
                 in.getLong(p + 64)),
             sequence));
+  }
+
+  /**
+   * The size of the record whose header starts at {@code offset}, as that header announces it (a
+   * known type with its type's length), or -1 when there is no such header there.
+   */
+  static int announcedSize(ByteBuffer in, int offset) {
+    if (in.limit() - offset < HEADER || in.get(offset) != MAGIC) {
+      return -1;
+    }
+    byte type = in.get(offset + 1);
+    int length = Short.toUnsignedInt(in.getShort(offset + 2));
+    int expected;
+    if (type == CHECKPOINT) {
+      expected = CHECKPOINT_PAYLOAD;
+    } else {
+      EventType eventType = EventType.fromCode(type);
+      if (eventType == null) {
+        return -1;
+      }
+      expected = sizeOf(eventType) - HEADER - TRAILER;
+    }
+    return length == expected ? HEADER + length + TRAILER : -1;
   }
 
   private static void putChecksum(ByteBuffer out, int start) {

@@ -30,11 +30,17 @@ final class JournalFile implements Closeable {
   /** Room for 1,600 records, 800 reports, once the volume is full. */
   static final int RESERVE_BYTES = 64 * 1024;
 
+  /**
+   * Rewrites go out in pieces of this size, so that carrying 10,000 prompts needs no big buffer.
+   */
+  private static final int REWRITE_CHUNK = 16 * 1024;
+
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private FileChannel log;
   private long size;
+  private long baseSize = JournalCodec.CHECKPOINT_SIZE;
 
   private JournalFile(Path dir, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
@@ -87,6 +93,7 @@ final class JournalFile implements Closeable {
     if (data.limit() == 0) {
       return Replay.empty();
     }
+    PromptLedger prompts = new PromptLedger();
     Optional<JournalCodec.Entry> first = JournalCodec.decode(data, 0);
     if (first.isEmpty() || !(first.get() instanceof JournalCodec.CheckpointEntry checkpoint)) {
       // The checkpoint is written to a temporary file, synced and renamed: never torn.
@@ -94,7 +101,8 @@ final class JournalFile implements Closeable {
           JournalState.EMPTY,
           0,
           0,
-          "the checkpoint at the start of " + LOG + " is not intact (" + data.limit() + " bytes)");
+          "the checkpoint at the start of " + LOG + " is not intact (" + data.limit() + " bytes)",
+          prompts);
     }
     JournalState state = checkpoint.state();
     long sequence = checkpoint.sequence();
@@ -103,11 +111,15 @@ final class JournalFile implements Closeable {
     while (offset < data.limit()) {
       Optional<JournalCodec.Entry> entry = JournalCodec.decode(data, offset);
       if (entry.isEmpty()) {
-        return unreadable(data, offset, state, records, sequence);
+        return unreadable(data, offset, state, records, sequence, prompts);
       }
       if (!(entry.get() instanceof JournalCodec.EventEntry event)) {
         return Replay.damaged(
-            state, records, sequence, "a second checkpoint at byte " + offset + " of " + LOG);
+            state,
+            records,
+            sequence,
+            "a second checkpoint at byte " + offset + " of " + LOG,
+            prompts);
       }
       if (event.sequence() != sequence + 1) {
         return Replay.damaged(
@@ -122,27 +134,39 @@ final class JournalFile implements Closeable {
                 + event.sequence()
                 + ", where "
                 + (sequence + 1)
-                + " was due: a record is repeated or missing");
+                + " was due: a record is repeated or missing",
+            prompts);
       }
       state = state.apply(event.event());
+      if (event.event().prompt() != null) {
+        prompts.add(event.event().prompt());
+      }
       sequence++;
       records++;
       offset += event.size();
     }
-    return new Replay(state, records, 0, sequence, Optional.empty());
+    return new Replay(state, records, 0, sequence, Optional.empty(), prompts);
   }
 
   /**
    * Bytes at {@code offset} that are not a record. An append a crash interrupted leaves less than
-   * one record, or space the file system allocated but never wrote (zeros), and nothing after it;
-   * anything else is damage.
+   * the record its header announces (or, with not even a header, less than the shortest record), or
+   * space the file system allocated but never wrote (zeros), and nothing after it; anything else is
+   * damage.
    */
   private static Replay unreadable(
-      ByteBuffer data, int offset, JournalState state, int records, long sequence) {
+      ByteBuffer data,
+      int offset,
+      JournalState state,
+      int records,
+      long sequence,
+      PromptLedger prompts) {
     int rest = data.limit() - offset;
     boolean intactAfter = nextIntactRecord(data, offset + 1) >= 0;
-    if (!intactAfter && (rest < JournalCodec.EVENT_SIZE || zeros(data, offset))) {
-      return new Replay(state, records, rest, sequence, Optional.empty());
+    int announced = JournalCodec.announcedSize(data, offset);
+    int whole = announced > 0 ? announced : JournalCodec.EVENT_SIZE;
+    if (!intactAfter && (rest < whole || zeros(data, offset))) {
+      return new Replay(state, records, rest, sequence, Optional.empty(), prompts);
     }
     return Replay.damaged(
         state,
@@ -155,7 +179,8 @@ final class JournalFile implements Closeable {
             + " of "
             + LOG
             + " are not an intact record"
-            + (intactAfter ? ", and intact records follow them" : ""));
+            + (intactAfter ? ", and intact records follow them" : ""),
+        prompts);
   }
 
   private static boolean zeros(ByteBuffer data, int from) {
@@ -199,13 +224,17 @@ final class JournalFile implements Closeable {
   }
 
   /**
-   * Replaces the log with a single checkpoint of {@code state}, atomically: a crash at any point
-   * leaves either the old log or the new one.
+   * Replaces the log with a checkpoint of {@code state} followed by a {@link EventType#REMEMBER}
+   * record for each of {@code carried} (numbered on from {@code sequence}), atomically: a crash at
+   * any point leaves either the old log or the new one.
+   *
+   * @return the sequence number of the last record written
    */
-  void rewrite(JournalState state, long sequence) throws IOException {
-    ByteBuffer checkpoint = ByteBuffer.allocate(JournalCodec.CHECKPOINT_SIZE);
-    JournalCodec.encode(state, sequence, checkpoint);
-    checkpoint.flip();
+  long rewrite(JournalState state, long sequence, List<PromptKey> carried, long atMillis)
+      throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(REWRITE_CHUNK);
+    JournalCodec.encode(state, sequence, chunk);
+    long last = sequence;
     Path tmp = dir.resolve(TMP);
     try (FileChannel out =
         FileChannel.open(
@@ -213,7 +242,14 @@ final class JournalFile implements Closeable {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      writeFully(out, checkpoint);
+      for (PromptKey key : carried) {
+        if (chunk.remaining() < JournalCodec.PROMPT_SIZE) {
+          writeFully(out, chunk.flip());
+          chunk.clear();
+        }
+        JournalCodec.encode(Event.prompt(EventType.REMEMBER, key, 0, atMillis), ++last, chunk);
+      }
+      writeFully(out, chunk.flip());
       out.force(true);
     } catch (IOException e) {
       // A full disk: leave no empty temporary file behind; the log beside it is whole.
@@ -225,6 +261,8 @@ final class JournalFile implements Closeable {
     forceDirectory();
     log = FileChannel.open(dir.resolve(LOG), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = log.size();
+    baseSize = size;
+    return last;
   }
 
   /**
@@ -292,6 +330,14 @@ final class JournalFile implements Closeable {
   /** Bytes in the log. */
   long size() {
     return size;
+  }
+
+  /**
+   * Bytes in the log right after the last rewrite: the checkpoint and the prompts it carried. What
+   * grows beyond it is what compaction can win back.
+   */
+  long baseSize() {
+    return baseSize;
   }
 
   private static int writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {

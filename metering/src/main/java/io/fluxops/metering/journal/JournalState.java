@@ -48,7 +48,8 @@ public record JournalState(
   public JournalState apply(Event event) {
     long n = event.images();
     return switch (event.type()) {
-      case ACCEPT -> added(n, event.atMillis(), lastCounter);
+      case ACCEPT, PROMPT -> added(n, event.atMillis(), lastCounter);
+      case REMEMBER -> this;
       case OBSERVE -> added(n, event.atMillis(), event.counter());
       case SEND -> withInFlight(n, possiblyDuplicated);
       case CANCEL -> withInFlight(0, possiblyDuplicated);

@@ -13,15 +13,22 @@ import java.util.Optional;
  * @param sequence the sequence number of the last record read
  * @param damage what is damaged, when something other than a torn last write is: a damaged
  *     checkpoint, a damaged record followed by intact ones, a record repeated or missing
+ * @param prompts the prompts the records say were counted (ComfyUI counting; empty otherwise)
  */
 public record Replay(
-    JournalState state, int records, long tornBytes, long sequence, Optional<String> damage) {
+    JournalState state,
+    int records,
+    long tornBytes,
+    long sequence,
+    Optional<String> damage,
+    PromptLedger prompts) {
 
   static Replay empty() {
-    return new Replay(JournalState.EMPTY, 0, 0, 0, Optional.empty());
+    return new Replay(JournalState.EMPTY, 0, 0, 0, Optional.empty(), new PromptLedger());
   }
 
-  static Replay damaged(JournalState state, int records, long sequence, String damage) {
-    return new Replay(state, records, 0, sequence, Optional.of(damage));
+  static Replay damaged(
+      JournalState state, int records, long sequence, String damage, PromptLedger prompts) {
+    return new Replay(state, records, 0, sequence, Optional.of(damage), prompts);
   }
 }
