@@ -3,6 +3,7 @@ package io.fluxops.metering;
 import io.fluxops.metering.config.Config;
 import io.fluxops.metering.config.ConfigException;
 import io.fluxops.metering.config.Setting;
+import io.fluxops.metering.counting.ComfyUiFollower;
 import io.fluxops.metering.counting.MetricPoller;
 import io.fluxops.metering.http.ProxyServer;
 import io.fluxops.metering.http.StatusDocument;
@@ -38,6 +39,7 @@ public final class Sidecar implements AutoCloseable {
   private final Journal journal;
   private final Reporter reporter;
   private final Optional<MetricPoller> poller;
+  private final Optional<ComfyUiFollower> follower;
   private final UsageServer usage;
   private final Optional<ProxyServer> proxy;
   private final StatusServer server;
@@ -48,6 +50,7 @@ public final class Sidecar implements AutoCloseable {
       Journal journal,
       Reporter reporter,
       Optional<MetricPoller> poller,
+      Optional<ComfyUiFollower> follower,
       UsageServer usage,
       Optional<ProxyServer> proxy,
       StatusServer server) {
@@ -55,6 +58,7 @@ public final class Sidecar implements AutoCloseable {
     this.journal = journal;
     this.reporter = reporter;
     this.poller = poller;
+    this.follower = follower;
     this.usage = usage;
     this.proxy = proxy;
     this.server = server;
@@ -84,14 +88,27 @@ public final class Sidecar implements AutoCloseable {
                   source ->
                       new MetricPoller(
                           source, journal, config.batchInterval(), clock, metrics::scrapeFailed));
+      Optional<ComfyUiFollower> follower =
+          config
+              .comfyui()
+              .map(
+                  comfyui ->
+                      new ComfyUiFollower(comfyui, journal, clock, metrics::comfyUiPollFailed));
       StatusServer server =
-          listen(config, journal, metrics, () -> status(config, journal, reporter, poller, clock));
+          listen(
+              config,
+              journal,
+              metrics,
+              () -> status(config, journal, reporter, poller, follower, clock));
       UsageServer usage = listenForUsage(config, journal, metrics, server);
       Optional<ProxyServer> proxy = listenAsProxy(config, journal, server);
       proxy.ifPresent(p -> metrics.bindQueue(p::inFlight));
-      Sidecar sidecar = new Sidecar(config, journal, reporter, poller, usage, proxy, server);
+      follower.ifPresent(metrics::bindComfyUi);
+      Sidecar sidecar =
+          new Sidecar(config, journal, reporter, poller, follower, usage, proxy, server);
       reporter.start();
       poller.ifPresent(MetricPoller::start);
+      follower.ifPresent(ComfyUiFollower::start);
       usage.start();
       proxy.ifPresent(ProxyServer::start);
       server.start();
@@ -232,6 +249,7 @@ public final class Sidecar implements AutoCloseable {
       Journal journal,
       Reporter reporter,
       Optional<MetricPoller> poller,
+      Optional<ComfyUiFollower> follower,
       Clock clock) {
     return StatusDocument.render(
         new StatusDocument.Snapshot(
@@ -242,6 +260,7 @@ public final class Sidecar implements AutoCloseable {
             reporter.licenseState(),
             reporter.lastError(),
             poller.flatMap(MetricPoller::lastError),
+            follower.map(f -> StatusDocument.comfyUi(f, journal.prompts().size())),
             clock.instant()));
   }
 
@@ -268,6 +287,11 @@ public final class Sidecar implements AutoCloseable {
   /** The journal, for tests and the status page. */
   public Journal journal() {
     return journal;
+  }
+
+  /** ComfyUI counting's follower, for tests. */
+  public Optional<ComfyUiFollower> follower() {
+    return follower;
   }
 
   /** The reporter, for tests. */
@@ -298,6 +322,9 @@ public final class Sidecar implements AutoCloseable {
       usage.stop(Duration.ofSeconds(1));
       if (poller.isPresent()) {
         poller.get().stop();
+      }
+      if (follower.isPresent()) {
+        follower.get().stop();
       }
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       all = reporter.drain(left);

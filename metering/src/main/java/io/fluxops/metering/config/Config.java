@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param counting how images are counted
  * @param metric the counter to scrape, present exactly when {@code counting} is {@code METRIC}
  * @param proxy what to forward to, present exactly when {@code counting} is {@code PROXY}
+ * @param comfyui the ComfyUI to follow, present exactly when {@code counting} is {@code COMFYUI}
  * @param labels labels added to every metric
  * @param maxBatchImages the largest count sent in one report
  * @param reportTimeout timeout of one report
@@ -41,6 +42,7 @@ public record Config(
     CountingMode counting,
     Optional<MetricSource> metric,
     Optional<Proxy> proxy,
+    Optional<ComfyUi> comfyui,
     MetricLabels labels,
     int maxBatchImages,
     Duration reportTimeout,
@@ -55,6 +57,14 @@ public record Config(
    * @param upstream the server's base URL on localhost, without a trailing slash
    */
   public record Proxy(ServerApi api, int port, URI upstream) {}
+
+  /**
+   * ComfyUI counting.
+   *
+   * @param upstream ComfyUI's base URL on localhost, without a trailing slash
+   * @param pollInterval time between two reads of its history
+   */
+  public record ComfyUi(URI upstream, Duration pollInterval) {}
 
   /** The inference server's counter of generated images. */
   public record MetricSource(URI url, String name) {}

@@ -55,6 +55,7 @@ public final class ConfigLoader {
         counting,
         counting == CountingMode.METRIC ? Optional.of(metricSource()) : Optional.empty(),
         counting == CountingMode.PROXY ? Optional.of(proxy()) : Optional.empty(),
+        counting == CountingMode.COMFYUI ? Optional.of(comfyui()) : Optional.empty(),
         new MetricLabels(label(Setting.NAMESPACE), label(Setting.INSTANCE), gpu()),
         integer(Setting.MAX_BATCH_IMAGES, 1, 1_000_000),
         seconds(Setting.REPORT_TIMEOUT_SECONDS, "0.1", "300"),
@@ -314,7 +315,8 @@ public final class ConfigLoader {
       }
     }
     throw new ConfigException(
-        Setting.COUNTING.key(), "must be 'relay', 'metric' or 'proxy', got '" + raw + "'");
+        Setting.COUNTING.key(),
+        "must be 'relay', 'metric', 'proxy' or 'comfyui', got '" + raw + "'");
   }
 
   private Config.Proxy proxy() throws ConfigException {
@@ -328,9 +330,24 @@ public final class ConfigLoader {
     if (server == null) {
       throw new ConfigException(
           Setting.SERVER_API.key(),
-          "must be nim or openai (the APIs proxy counting reads), got '" + api + "'");
+          "must be nim or openai (the APIs proxy counting reads), got '"
+              + api
+              + "'"
+              + (api.equals("comfyui")
+                  ? "; ComfyUI is counted from its history: set FLUXOPS_COUNTING=comfyui instead"
+                  : ""));
     }
     int port = integer(Setting.PROXY_PORT, 0, 65535);
+    return new Config.Proxy(server, port, loopbackUpstream("the server"));
+  }
+
+  private Config.ComfyUi comfyui() throws ConfigException {
+    return new Config.ComfyUi(
+        loopbackUpstream("ComfyUI"), seconds(Setting.COMFYUI_POLL_INTERVAL_SECONDS, "0.1", "60"));
+  }
+
+  /** The inference server's base URL, which must be plain HTTP on the pod's loopback. */
+  private URI loopbackUpstream(String what) throws ConfigException {
     String raw = required(Setting.UPSTREAM_URL);
     while (raw.endsWith("/")) {
       raw = raw.substring(0, raw.length() - 1);
@@ -339,15 +356,17 @@ public final class ConfigLoader {
     InetAddress host = ipLiteral(upstream.getHost());
     if (!upstream.getScheme().equals("http")
         || !(upstream.getHost().equals("localhost") || (host != null && host.isLoopbackAddress()))
-        || upstream.getRawPath().length() > 0) {
+        || upstream.getRawPath().length() > 0
+        || upstream.getRawQuery() != null) {
       throw new ConfigException(
           Setting.UPSTREAM_URL.key(),
-          "must be http://127.0.0.1:<port> (or localhost): the server listens on the pod's"
-              + " loopback behind the sidecar; got '"
+          "must be http://127.0.0.1:<port> (or localhost) without a path: "
+              + what
+              + " listens on the pod's loopback beside the sidecar; got '"
               + raw
               + "'");
     }
-    return new Config.Proxy(server, port, upstream);
+    return upstream;
   }
 
   private Config.MetricSource metricSource() throws ConfigException {

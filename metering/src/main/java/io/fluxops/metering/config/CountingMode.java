@@ -12,7 +12,12 @@ public enum CountingMode {
    * The sidecar serves the pod's serving port, forwards to the server on localhost, and counts the
    * images in successful responses of the API {@code FLUXOPS_SERVER_API} names.
    */
-  PROXY;
+  PROXY,
+  /**
+   * The sidecar follows ComfyUI's history on localhost ({@code FLUXOPS_UPSTREAM_URL}) and counts
+   * the saved images of each finished prompt once.
+   */
+  COMFYUI;
 
   /** The value as written in {@code FLUXOPS_COUNTING} and shown in {@code /status}. */
   public String value() {

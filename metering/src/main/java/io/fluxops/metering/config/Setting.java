@@ -40,7 +40,8 @@ public enum Setting {
   COUNTING(
       "FLUXOPS_COUNTING",
       "relay",
-      "relay (POSTed counts), metric (scraped counter) or proxy (counted in responses)"),
+      "relay (POSTed counts), metric (scraped counter), proxy (counted in responses) or comfyui"
+          + " (ComfyUI's history followed)"),
   SERVER_API(
       "FLUXOPS_SERVER_API",
       null,
@@ -50,7 +51,11 @@ public enum Setting {
   UPSTREAM_URL(
       "FLUXOPS_UPSTREAM_URL",
       null,
-      "proxy counting: the inference server on localhost, e.g. http://127.0.0.1:8001"),
+      "proxy and comfyui counting: the inference server on localhost, e.g. http://127.0.0.1:8188"),
+  COMFYUI_POLL_INTERVAL_SECONDS(
+      "FLUXOPS_COMFYUI_POLL_INTERVAL_SECONDS",
+      "1",
+      "comfyui counting: seconds between two reads of ComfyUI's history"),
   METRIC_URL("FLUXOPS_METRIC_URL", null, "metric mode: the inference server's /metrics URL"),
   METRIC_NAME("FLUXOPS_METRIC_NAME", null, "metric mode: the counter of generated images"),
   NAMESPACE("FLUXOPS_NAMESPACE", null, "metric label: the FluxDeployment's namespace"),

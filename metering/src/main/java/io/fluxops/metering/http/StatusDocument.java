@@ -1,6 +1,7 @@
 package io.fluxops.metering.http;
 
 import io.fluxops.metering.config.Config;
+import io.fluxops.metering.counting.ComfyUiFollower;
 import io.fluxops.metering.counting.MetricPoller;
 import io.fluxops.metering.journal.JournalState;
 import io.fluxops.metering.metrics.MeteringMetrics;
@@ -29,7 +30,37 @@ public final class StatusDocument {
       LicenseState license,
       Optional<ReportError> reportError,
       Optional<MetricPoller.ScrapeError> scrapeError,
+      Optional<ComfyUi> comfyui,
       Instant now) {}
+
+  /**
+   * ComfyUI counting, read at one moment.
+   *
+   * @param upstream the ComfyUI followed
+   * @param lastPoll when its history was last read through
+   * @param queueRemaining its prompts running and pending at that poll
+   * @param promptsCounted prompts counted since the sidecar started
+   * @param promptsRemembered prompts the journal remembers, so as not to count them again
+   * @param error the last failed poll
+   */
+  public record ComfyUi(
+      String upstream,
+      Optional<Instant> lastPoll,
+      int queueRemaining,
+      long promptsCounted,
+      int promptsRemembered,
+      Optional<ComfyUiFollower.PollError> error) {}
+
+  /** What {@code follower} shows now. */
+  public static ComfyUi comfyUi(ComfyUiFollower follower, int promptsRemembered) {
+    return new ComfyUi(
+        follower.upstream().toString(),
+        follower.lastPoll(),
+        follower.queueRemaining(),
+        follower.promptsCounted(),
+        promptsRemembered,
+        follower.lastError());
+  }
 
   /** The document for {@code s}: members in this order, null where there is nothing to say. */
   public static Map<String, Object> render(Snapshot s) {
@@ -56,7 +87,19 @@ public final class StatusDocument {
     // A damaged journal refuses counts as a failed one does: journalError says so either way.
     document.put("journalError", s.journalFailure().or(s::journalDamage).orElse(null));
     document.put("journalDamage", s.journalDamage().orElse(null));
+    document.put("comfyui", s.comfyui().map(StatusDocument::comfyUi).orElse(null));
     return document;
+  }
+
+  private static Map<String, Object> comfyUi(ComfyUi c) {
+    Map<String, Object> comfyui = new LinkedHashMap<>();
+    comfyui.put("upstream", c.upstream());
+    comfyui.put("lastPollTime", c.lastPoll().map(Instant::toString).orElse(null));
+    comfyui.put("queueRemaining", c.queueRemaining());
+    comfyui.put("promptsCounted", c.promptsCounted());
+    comfyui.put("promptsRemembered", c.promptsRemembered());
+    comfyui.put("lastPollError", c.error().map(StatusDocument::error).orElse(null));
+    return comfyui;
   }
 
   private static String lastReportTime(JournalState state) {
@@ -76,19 +119,32 @@ public final class StatusDocument {
   }
 
   /**
-   * The newer of the last report failure and the last scrape failure; {@code lastReportError}
-   * carries the report failure alone, so a scrape failure cannot hide that reports are failing.
+   * The newest of the last report failure, the last scrape failure and the last ComfyUI poll
+   * failure; {@code lastReportError} carries the report failure alone, so a scrape or poll failure
+   * cannot hide that reports are failing.
    */
   private static Map<String, Object> lastError(Snapshot s) {
-    Optional<Map<String, Object>> report = s.reportError().map(StatusDocument::error);
-    Optional<Map<String, Object>> scrape =
-        s.scrapeError().map(e -> error(e.at(), "metric_" + e.reason().label(), e.message()));
-    if (report.isPresent() && scrape.isPresent()) {
-      return s.reportError().get().at().isAfter(s.scrapeError().get().at())
-          ? report.get()
-          : scrape.get();
+    record Failure(Instant at, Map<String, Object> error) {}
+    Optional<Failure> newest = Optional.empty();
+    for (Optional<Failure> failure :
+        java.util.List.of(
+            s.reportError().map(e -> new Failure(e.at(), error(e))),
+            s.scrapeError()
+                .map(
+                    e ->
+                        new Failure(
+                            e.at(), error(e.at(), "metric_" + e.reason().label(), e.message()))),
+            s.comfyui().flatMap(ComfyUi::error).map(e -> new Failure(e.at(), error(e))))) {
+      if (failure.isPresent()
+          && (newest.isEmpty() || failure.get().at().isAfter(newest.get().at()))) {
+        newest = failure;
+      }
     }
-    return report.or(() -> scrape).orElse(null);
+    return newest.map(Failure::error).orElse(null);
+  }
+
+  private static Map<String, Object> error(ComfyUiFollower.PollError e) {
+    return error(e.at(), "comfyui_" + e.reason().label(), e.message());
   }
 
   private static Map<String, Object> error(ReportError e) {

@@ -1,6 +1,8 @@
 package io.fluxops.metering.metrics;
 
 import io.fluxops.metering.config.Config;
+import io.fluxops.metering.counting.ComfyUiFollower;
+import io.fluxops.metering.counting.ComfyUiFollower.PollFailure;
 import io.fluxops.metering.counting.MetricPoller.ScrapeFailure;
 import io.fluxops.metering.journal.Journal;
 import io.fluxops.metering.journal.JournalState;
@@ -47,6 +49,7 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
   private final Map<FailureReason, Counter> reportFailures = new EnumMap<>(FailureReason.class);
   private final Map<RejectReason, Counter> requestsRejected = new EnumMap<>(RejectReason.class);
   private final Map<ScrapeFailure, Counter> scrapeFailures = new EnumMap<>(ScrapeFailure.class);
+  private final Map<PollFailure, Counter> comfyUiPollFailures = new EnumMap<>(PollFailure.class);
 
   /** Why a POST was answered with an error; the bounded {@code reason} label. */
   public enum RejectReason {
@@ -105,6 +108,40 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
               "Scrapes of the inference server's counter that failed",
               "reason",
               reason.label()));
+    }
+  }
+
+  /**
+   * ComfyUI counting: ComfyUI's prompts running and pending as {@code flux_queue_depth} (the metric
+   * {@code queue.source: pods} reads), the prompts counted and the failed polls.
+   */
+  public void bindComfyUi(ComfyUiFollower follower) {
+    Gauge.builder("flux_queue_depth", follower, ComfyUiFollower::queueRemaining)
+        .description(
+            "ComfyUI's prompts running and pending (GET /prompt exec_info.queue_remaining), as of"
+                + " the last poll that reached it")
+        .tags(common)
+        .register(registry);
+    FunctionCounter.builder(
+            PREFIX + "comfyui.prompts.counted", follower, ComfyUiFollower::promptsCounted)
+        .description("Finished ComfyUI prompts counted since the sidecar started")
+        .tags(common)
+        .register(registry);
+    for (PollFailure reason : PollFailure.values()) {
+      comfyUiPollFailures.put(
+          reason,
+          counter(
+              "comfyui.poll.failures",
+              "Reads of ComfyUI's queue and history that failed",
+              "reason",
+              reason.label()));
+    }
+  }
+
+  public void comfyUiPollFailed(PollFailure reason) {
+    Counter counter = comfyUiPollFailures.get(reason);
+    if (counter != null) {
+      counter.increment();
     }
   }
 

@@ -147,6 +147,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void comfyuiCountingNeedsComfyUiOnLoopbackAndTakesAPollInterval() throws ConfigException {
+    env.put("FLUXOPS_COUNTING", "comfyui");
+    assertThatThrownBy(() -> ConfigLoader.load(env))
+        .hasMessageStartingWith("FLUXOPS_UPSTREAM_URL: is required");
+    env.put("FLUXOPS_UPSTREAM_URL", "http://comfyui.default.svc:8188");
+    assertThatThrownBy(() -> ConfigLoader.load(env))
+        .hasMessageStartingWith("FLUXOPS_UPSTREAM_URL")
+        .hasMessageContaining("ComfyUI listens on the pod's loopback");
+    env.put("FLUXOPS_UPSTREAM_URL", "http://127.0.0.1:8188/api");
+    assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining("without a path");
+    env.put("FLUXOPS_UPSTREAM_URL", "http://127.0.0.1:8188/");
+
+    Config config = ConfigLoader.load(env);
+    assertThat(config.counting()).isEqualTo(CountingMode.COMFYUI);
+    assertThat(config.proxy()).isEmpty();
+    assertThat(config.comfyui())
+        .hasValueSatisfying(
+            c -> {
+              assertThat(c.upstream()).hasToString("http://127.0.0.1:8188");
+              assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+            });
+
+    env.put("FLUXOPS_COMFYUI_POLL_INTERVAL_SECONDS", "0.05");
+    assertThatThrownBy(() -> ConfigLoader.load(env))
+        .hasMessageStartingWith("FLUXOPS_COMFYUI_POLL_INTERVAL_SECONDS")
+        .hasMessageContaining("from 0.1 to 60");
+    env.put("FLUXOPS_COMFYUI_POLL_INTERVAL_SECONDS", "2.5");
+    assertThat(ConfigLoader.load(env).comfyui().get().pollInterval()).hasMillis(2500);
+  }
+
+  @Test
+  void aComfyUiServerApiForProxyCountingPointsToComfyuiCounting() {
+    env.put("FLUXOPS_COUNTING", "proxy");
+    env.put("FLUXOPS_SERVER_API", "comfyui");
+    assertThatThrownBy(() -> ConfigLoader.load(env))
+        .hasMessageContaining("set FLUXOPS_COUNTING=comfyui instead");
+  }
+
+  @Test
   void namesMisspeltVariablesWithWhatTheyWereMeantToBe() {
     env.put("FLUXOPS_BATCH_INTERVAL_SECOND", "1");
     env.put("FLUXOPS_SOMETHING_ELSE", "x");
