@@ -137,6 +137,13 @@ public final class ComfyUiStandIn implements AutoCloseable {
     }
   }
 
+  /** Whether a prompt is running now. */
+  public boolean runningAPrompt() {
+    synchronized (lock) {
+      return running != null;
+    }
+  }
+
   /** Nodes of {@code classType} raise when they run, from now on (as a node out of memory does). */
   public void failNodes(String classType) {
     synchronized (lock) {
