@@ -86,9 +86,11 @@ final class UsageHandler implements HttpHandler {
           409,
           RejectReason.COUNTING_MODE,
           "this sidecar counts images "
-              + (config.counting() == CountingMode.METRIC
-                  ? "from the server's metric"
-                  : "in the server's responses")
+              + switch (config.counting()) {
+                case METRIC -> "from the server's metric";
+                case COMFYUI -> "from ComfyUI's history";
+                default -> "in the server's responses";
+              }
               + "; a POSTed count would be counted twice");
     }
     String type = exchange.getRequestHeaders().getFirst("Content-Type");

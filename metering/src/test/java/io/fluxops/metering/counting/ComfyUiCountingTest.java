@@ -58,6 +58,8 @@ class ComfyUiCountingTest {
       assertThat(comfyuiStatus.get("promptsRemembered")).isEqualTo(4);
       assertThat(comfyuiStatus.get("upstream")).isEqualTo(comfyui.url().toString());
       assertThat(bfl.violations()).isEmpty();
+      // A count POSTed besides would be counted twice.
+      assertThat(sidecar.report(1)).isEqualTo(409);
     }
   }
 
