@@ -324,7 +324,7 @@ public final class Sidecar implements AutoCloseable {
         poller.get().stop();
       }
       if (follower.isPresent()) {
-        follower.get().stop();
+        follower.get().stop(config.shutdownTimeout().dividedBy(4));
       }
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       all = reporter.drain(left);

@@ -115,12 +115,14 @@ public final class ComfyUiFollower {
 
   /**
    * Stops following after one last poll, which catches prompts finished since the previous one if
-   * ComfyUI still answers.
+   * ComfyUI still answers. A poll still running after {@code grace} (a ComfyUI that hangs) is left
+   * to its timeout, without a last one: the time is the reporter's.
    */
-  public void stop() throws InterruptedException {
+  public void stop(Duration grace) throws InterruptedException {
     scheduler.shutdown();
-    scheduler.awaitTermination(HISTORY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    poll();
+    if (scheduler.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      poll();
+    }
   }
 
   /** The ComfyUI followed. */
