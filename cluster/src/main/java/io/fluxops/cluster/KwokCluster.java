@@ -42,17 +42,51 @@ public final class KwokCluster implements AutoCloseable {
   private final ControlPlaneBinaries binaries;
   private final Path kubeconfig;
   private final KubernetesClient admin;
+  private final boolean attached;
+  private final List<String> addedNodes = new ArrayList<>();
   private final Thread shutdownHook;
 
-  private KwokCluster(String name, Path workDir, ControlPlaneBinaries binaries, Path kubeconfig) {
+  private KwokCluster(
+      String name, Path workDir, ControlPlaneBinaries binaries, Path kubeconfig, boolean attached) {
     this.name = name;
     this.workDir = workDir;
     this.binaries = binaries;
     this.kubeconfig = kubeconfig;
+    this.attached = attached;
     this.admin =
         new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
     this.shutdownHook = new Thread(this::deleteCluster, "delete-kwok-cluster-" + name);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /**
+   * A cluster someone else runs, reached with their kubeconfig (which must be allowed to do what a
+   * cluster admin does): nothing is started, the node pools are registered as KWOK nodes (so the
+   * cluster must run KWOK's controller, as a kwokctl cluster or KWOK installed in a kind cluster
+   * does), and closing removes those nodes, not the cluster. It has no audit log for the tests.
+   */
+  public static KwokCluster attach(
+      ControlPlaneBinaries binaries, Path workDir, Path kubeconfig, List<GpuNodePool> pools) {
+    if (!Files.isReadable(kubeconfig)) {
+      throw new ClusterException("cannot read the kubeconfig " + kubeconfig);
+    }
+    String name = "attached-" + ProcessHandle.current().pid();
+    KwokCluster cluster = new KwokCluster(name, workDir, binaries, kubeconfig, true);
+    try {
+      cluster.admin.getKubernetesVersion();
+      cluster.addNodes(pools);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    LOG.info(
+        "Attached to the cluster at {} with kubeconfig {}", cluster.apiServerUrl(), kubeconfig);
+    return cluster;
+  }
+
+  /** Whether this is someone else's cluster ({@link #attach}), which the tests only borrow. */
+  public boolean attached() {
+    return attached;
   }
 
   /** The default work directory for clusters: beside the control-plane binaries' cache. */
@@ -105,7 +139,7 @@ public final class KwokCluster implements AutoCloseable {
     }
     writeOwner(clusterDir);
     KwokCluster cluster =
-        new KwokCluster(name, workDir, binaries, clusterDir.resolve("kubeconfig.yaml"));
+        new KwokCluster(name, workDir, binaries, clusterDir.resolve("kubeconfig.yaml"), false);
     try {
       cluster.addNodes(pools);
     } catch (RuntimeException e) {
@@ -161,7 +195,10 @@ public final class KwokCluster implements AutoCloseable {
   }
 
   private Path discoveryCache() {
-    return workDir.resolve("clusters").resolve(name).resolve("kubectl-cache");
+    return workDir
+        .resolve(attached ? "attached" : "clusters")
+        .resolve(name)
+        .resolve("kubectl-cache");
   }
 
   /** helm against this cluster, with its caches under the work directory. */
@@ -181,6 +218,7 @@ public final class KwokCluster implements AutoCloseable {
       for (Node node : pool.toNodes()) {
         admin.nodes().resource(node).create();
         names.add(node.getMetadata().getName());
+        addedNodes.add(node.getMetadata().getName());
       }
     }
     Instant deadline = Instant.now().plus(NODES_READY_TIMEOUT);
@@ -196,14 +234,16 @@ public final class KwokCluster implements AutoCloseable {
                 + NODES_READY_TIMEOUT.toSeconds()
                 + " s: "
                 + notReady
-                + "; is the kwok controller running? Its log:\n"
-                + Command.tail(
-                    read(
-                        workDir
-                            .resolve("clusters")
-                            .resolve(name)
-                            .resolve("logs")
-                            .resolve("kwok-controller.log"))));
+                + (attached
+                    ? "; does the cluster run KWOK's controller (kwok), which makes fake nodes Ready?"
+                    : "; is the kwok controller running? Its log:\n"
+                        + Command.tail(
+                            read(
+                                workDir
+                                    .resolve("clusters")
+                                    .resolve(name)
+                                    .resolve("logs")
+                                    .resolve("kwok-controller.log")))));
       }
       sleep(Duration.ofMillis(500));
     }
@@ -220,8 +260,8 @@ public final class KwokCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    admin.close();
     deleteCluster();
+    admin.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
@@ -230,6 +270,14 @@ public final class KwokCluster implements AutoCloseable {
   }
 
   private synchronized void deleteCluster() {
+    if (attached) {
+      for (String node : addedNodes) {
+        admin.nodes().withName(node).delete();
+      }
+      addedNodes.clear();
+      deleteTree(workDir.resolve("attached").resolve(name));
+      return;
+    }
     if (Files.isDirectory(workDir.resolve("clusters").resolve(name))) {
       forceDelete(binaries, workDir, name);
     }
@@ -329,7 +377,9 @@ public final class KwokCluster implements AutoCloseable {
 
   /**
    * Every write, with who made it, goes to the cluster's audit log ({@link #auditLog()}): the tests
-   * that count an operator's writes tell its requests from the controllers' by the user.
+   * that count an operator's writes tell its requests from the controllers' by the user. The
+   * operator's own writes are logged with their bodies, so a test that finds one can say what it
+   * changed.
    */
   private static Path writeAuditPolicy(Path workDir) {
     String policy =
@@ -338,6 +388,9 @@ public final class KwokCluster implements AutoCloseable {
         kind: Policy
         omitStages: [RequestReceived]
         rules:
+        - level: Request
+          userGroups: ["system:serviceaccounts:fluxops-system"]
+          verbs: [create, update, patch, delete, deletecollection]
         - level: Metadata
           userGroups: ["system:serviceaccounts:fluxops-system"]
         - level: Metadata
@@ -354,8 +407,14 @@ public final class KwokCluster implements AutoCloseable {
     }
   }
 
-  /** The API server's audit log: one JSON event per write (see the policy above). */
+  /**
+   * The API server's audit log: one JSON event per write (see the policy above). Only a cluster
+   * this class started has one ({@link #attached}).
+   */
   public Path auditLog() {
+    if (attached) {
+      throw new ClusterException("an attached cluster's audit log is not readable here");
+    }
     return workDir.resolve("clusters").resolve(name).resolve("logs").resolve("audit.log");
   }
 

@@ -60,7 +60,9 @@ final class ApiServerWrites {
       String namespace,
       String resource,
       String subresource,
-      String name) {
+      String name,
+      int code,
+      JsonNode requestObject) {
     @Override
     public String toString() {
       return at
@@ -72,7 +74,9 @@ final class ApiServerWrites {
           + resource
           + (subresource.isEmpty() ? "" : "/" + subresource)
           + " "
-          + name;
+          + name
+          + " "
+          + code;
     }
   }
 
@@ -91,6 +95,7 @@ final class ApiServerWrites {
    * only for the ServiceAccounts of {@code fluxops-system}: see KwokCluster's policy).
    */
   static List<Audited> requestsSince(KwokCluster cluster, String user, Instant since) {
+    RealCluster.assumeAuditLog(cluster);
     List<Audited> writes = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(cluster.auditLog())) {
@@ -108,7 +113,9 @@ final class ApiServerWrites {
                 object.path("namespace").asText(),
                 object.path("resource").asText(),
                 object.path("subresource").asText(),
-                object.path("name").asText()));
+                object.path("name").asText(),
+                event.path("responseStatus").path("code").asInt(),
+                event.path("requestObject")));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the audit log " + cluster.auditLog(), e);

@@ -32,13 +32,7 @@ public final class ClusterScaleBenchmark {
   private ClusterScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    ControlPlaneBinaries binaries =
-        ControlPlaneBinaries.find(RealCluster.REPO_ROOT)
-            .binaries()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "build the control plane first: cluster/control-plane/build.sh"));
+    ControlPlaneBinaries binaries = RealCluster.binariesForBenchmark();
     try (KwokCluster cluster =
         KwokCluster.start(
             binaries,

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 final class OperatorProcess implements AutoCloseable {
 
   static final Path JAR = RealCluster.REPO_ROOT.resolve("operator/target/fluxops-operator.jar");
+  private static final Path LOGBACK =
+      RealCluster.REPO_ROOT.resolve("cluster/target/test-classes/operator-logback.xml");
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -81,6 +83,7 @@ final class OperatorProcess implements AutoCloseable {
     // The heap is capped for a machine that runs several JVMs at once; in a pod the image's
     // -XX:MaxRAMPercentage sizes it from the container's memory limit.
     command.add("-Xmx384m");
+    command.add("-Dlogback.configurationFile=" + LOGBACK);
     command.addAll(List.of("-jar", JAR.toString()));
     Path log = RealCluster.REPO_ROOT.resolve("cluster/target/operator-" + identity + ".log");
     try {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Without the control-plane binaries the tests are skipped with one line that says how to build
  * them, unless {@code FLUXOPS_REQUIRE_CLUSTER} is {@code true} (as in CI), where that fails them.
+ * With {@code FLUXOPS_TEST_KUBECONFIG} set, the tests borrow that cluster instead of starting one
+ * ({@link KwokCluster#attach}); the few that read the API server's audit log are then skipped.
  */
 public final class RealCluster implements ParameterResolver {
 
@@ -29,6 +31,7 @@ public final class RealCluster implements ParameterResolver {
       List.of(GpuNodePool.rtx4090(10, 4), GpuNodePool.blackwell(6, 4), GpuNodePool.cpu(1));
 
   private static final String REQUIRE = "FLUXOPS_REQUIRE_CLUSTER";
+  private static final String ATTACH = "FLUXOPS_TEST_KUBECONFIG";
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -43,6 +46,21 @@ public final class RealCluster implements ParameterResolver {
         .computeIfAbsent(KwokCluster.class, key -> start(), KwokCluster.class);
   }
 
+  /** The control plane for a benchmark main, which has no test to skip: its absence stops it. */
+  static ControlPlaneBinaries binariesForBenchmark() {
+    ControlPlaneBinaries.Lookup lookup = ControlPlaneBinaries.find(REPO_ROOT);
+    return lookup
+        .binaries()
+        .orElseThrow(() -> new IllegalStateException("no control plane: " + lookup.whyMissing()));
+  }
+
+  /** Skips a test that reads the API server's audit log on a cluster that is not ours. */
+  static void assumeAuditLog(KwokCluster cluster) {
+    Assumptions.assumeFalse(
+        cluster.attached(),
+        "reads the API server's audit log, which only a cluster the tests start has");
+  }
+
   private static KwokCluster start() {
     ControlPlaneBinaries.Lookup lookup = ControlPlaneBinaries.find(REPO_ROOT);
     if (lookup.binaries().isEmpty()) {
@@ -51,6 +69,11 @@ public final class RealCluster implements ParameterResolver {
         throw new IllegalStateException(message + " (" + REQUIRE + "=true: they must run)");
       }
       Assumptions.abort(message);
+    }
+    String kubeconfig = System.getenv(ATTACH);
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      return KwokCluster.attach(
+          lookup.binaries().get(), KwokCluster.defaultWorkDir(), Path.of(kubeconfig), NODES);
     }
     return KwokCluster.start(
         lookup.binaries().get(), KwokCluster.defaultWorkDir(), "fluxops-it", NODES);

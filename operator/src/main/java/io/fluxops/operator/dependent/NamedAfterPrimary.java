@@ -3,6 +3,7 @@ package io.fluxops.operator.dependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fluxops.operator.api.FluxDeployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Optional;
@@ -20,6 +21,23 @@ abstract class NamedAfterPrimary<R extends HasMetadata>
 
   NamedAfterPrimary(Class<R> type) {
     super(type);
+  }
+
+  /**
+   * Without server-side apply, the SDK's rule on a patch of plain operations ({@link
+   * StoredObjectMatcher}); with it, the SDK's managed-fields matcher.
+   */
+  @Override
+  public Result<R> match(
+      R actual, R desired, FluxDeployment primary, Context<FluxDeployment> context) {
+    if (useSSA(context)) {
+      return super.match(actual, desired, primary, context);
+    }
+    addMetadata(true, actual, desired, primary, context);
+    boolean matched =
+        StoredObjectMatcher.matches(
+            desired, actual, context.getClient().getKubernetesSerialization());
+    return Result.computed(matched, desired);
   }
 
   @Override

@@ -223,8 +223,15 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     }
     FluxDeploymentStatus next = status.build();
     fleet.update(fd, next);
+    boolean unchanged = StatusAggregator.unchanged(fd.getStatus(), next);
+    if (!unchanged && LOG.isDebugEnabled()) {
+      LOG.debug(
+          "Status of {} changes: {}",
+          ResourceID.fromResource(fd),
+          StatusAggregator.changes(fd.getStatus(), next));
+    }
     UpdateControl<FluxDeployment> control =
-        StatusAggregator.unchanged(fd.getStatus(), next)
+        unchanged
             ? UpdateControl.noUpdate()
             : UpdateControl.patchStatus(StatusAggregator.forStatusPatch(fd, next));
     return recheck.map(control::rescheduleAfter).orElse(control);

@@ -1,13 +1,18 @@
 package io.fluxops.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.zjsonpatch.JsonDiff;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.status.Conditions.Status;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -99,7 +104,45 @@ public final class StatusAggregator {
     return patch;
   }
 
+  /**
+   * What {@code next} changes in {@code current}, as a JSON patch: for the log, when a reconcile
+   * writes the status.
+   */
+  public static String changes(FluxDeploymentStatus current, FluxDeploymentStatus next) {
+    JsonNode from = tree(current);
+    JsonNode to = tree(next);
+    return JsonDiff.asJson(
+            from == null ? JsonNodeFactory.instance.objectNode() : from,
+            to == null ? JsonNodeFactory.instance.objectNode() : to)
+        .toString();
+  }
+
+  /**
+   * The status as a write carries it. The client leaves empty lists out of every patch it computes
+   * (fabric8's PatchUtils), so the cluster never holds one: a status whose only difference is an
+   * empty list is the same status, and writing it would send an empty patch on every reconcile.
+   */
   private static JsonNode tree(FluxDeploymentStatus status) {
-    return status == null ? null : SERIALIZATION.convertValue(status, JsonNode.class);
+    if (status == null) {
+      return null;
+    }
+    ObjectNode tree = SERIALIZATION.convertValue(status, ObjectNode.class);
+    withoutEmptyLists(tree);
+    return tree;
+  }
+
+  private static void withoutEmptyLists(ObjectNode node) {
+    List<String> empty = new ArrayList<>();
+    node.fields()
+        .forEachRemaining(
+            field -> {
+              JsonNode value = field.getValue();
+              if (value.isArray() && value.isEmpty()) {
+                empty.add(field.getKey());
+              } else if (value instanceof ObjectNode object) {
+                withoutEmptyLists(object);
+              }
+            });
+    node.remove(empty);
   }
 }

@@ -3,17 +3,21 @@ package io.fluxops.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fluxops.operator.api.AutoscalerStatus;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.FluxDeploymentSpec;
 import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.api.UsageStatus;
 import io.fluxops.operator.status.Conditions.Status;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatusAggregatorTest {
 
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
 
   private static FluxDeployment fluxDeployment(long generation) {
@@ -62,6 +66,26 @@ class StatusAggregatorTest {
 
     assertThat(again.getConditions().get(0).getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(StatusAggregator.unchanged(fd.getStatus(), again)).isTrue();
+  }
+
+  @Test
+  void emptyListsTheApiServerDoesNotKeepCountAsUnchanged() {
+    // The status as a reconcile builds it: the autoscaler's memory with nothing in its lists.
+    FluxDeploymentStatus built = new FluxDeploymentStatus();
+    AutoscalerStatus autoscaler = new AutoscalerStatus();
+    AutoscalerStatus.Memory memory = new AutoscalerStatus.Memory();
+    memory.setRecommendations(List.of());
+    memory.setReadings(List.of());
+    memory.setArrivals(List.of());
+    autoscaler.setMemory(memory);
+    built.setAutoscaler(autoscaler);
+    // The same status as the cluster holds it: the client's patches leave empty lists out.
+    FluxDeploymentStatus stored =
+        SERIALIZATION.unmarshal("{\"autoscaler\": {\"memory\": {}}}", FluxDeploymentStatus.class);
+
+    assertThat(StatusAggregator.unchanged(stored, built)).isTrue();
+    memory.setReadings(List.of(new AutoscalerStatus.QueueSample()));
+    assertThat(StatusAggregator.unchanged(stored, built)).isFalse();
   }
 
   @Test

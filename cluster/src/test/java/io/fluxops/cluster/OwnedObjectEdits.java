@@ -1,0 +1,162 @@
+package io.fluxops.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fluxops.operator.config.OperatorOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator does on the real API server with or without server-side apply: its writes to
+ * create five FluxDeployments, what happens when a person edits an owned Deployment with kubectl (a
+ * label, a rollout restart: kept; the image and the replicas, which the operator owns: restored),
+ * and its writes at idle. Run by {@link OwnedObjectEditsClusterIT} in the production configuration
+ * and by {@link ServerSideApplyBenchmark} in both.
+ */
+final class OwnedObjectEdits {
+
+  static final String IMAGE_AND_REPLICAS =
+      "image and replicas someone changed (owned by the operator)";
+  static final String LABEL = "a label someone added (kubectl label)";
+  static final String RESTART = "kubectl rollout restart";
+  static final String IDLE_WRITES = "operator writes in 30 s of idle";
+
+  private static final int FLUX_DEPLOYMENTS = 5;
+  private static final Duration SETTLE = Duration.ofSeconds(120);
+  private static final Duration WATCH = Duration.ofSeconds(15);
+
+  private OwnedObjectEdits() {}
+
+  /** Measures one mode in a namespace of its own; the rows in the order they were measured. */
+  static Map<String, String> measure(KwokCluster cluster, boolean serverSideApply)
+      throws Exception {
+    Deployment chart = ChartRelease.ensureInstalled(cluster);
+    String namespace = "ssa-" + serverSideApply;
+    Fixtures.createNamespace(cluster, namespace);
+    Map<String, String> result = new LinkedHashMap<>();
+    try (OperatorProcess operator =
+        OperatorProcess.start(
+            cluster,
+            chart,
+            ChartRelease.kubeconfig(cluster, namespace),
+            namespace,
+            Map.of(OperatorOptions.SERVER_SIDE_APPLY.env(), String.valueOf(serverSideApply)))) {
+      Instant start = Instant.now();
+      StringBuilder manifests = new StringBuilder();
+      for (int i = 0; i < FLUX_DEPLOYMENTS; i++) {
+        manifests.append(
+            """
+            ---
+            apiVersion: fluxops.io/v1alpha1
+            kind: FluxDeployment
+            metadata: {name: fxd-%d}
+            spec:
+              model: flux-1-schnell
+              gpu: {type: rtx-4090}
+              replicas: 1
+              server: {image: example.com/flux-server:1.0}
+            """
+                .formatted(i));
+      }
+      cluster.kubectl("apply", "-n", namespace, "-f", "-").stdin(manifests.toString()).runOrThrow();
+      await()
+          .atMost(SETTLE)
+          .until(
+              () -> {
+                for (int i = 0; i < FLUX_DEPLOYMENTS; i++) {
+                  if (!FluxDeployments.conditionIs(
+                      cluster.admin(), namespace, "fxd-" + i, "Ready", "True")) {
+                    return false;
+                  }
+                }
+                return true;
+              });
+      Thread.sleep(Duration.ofSeconds(5).toMillis());
+      result.put(
+          "operator writes to create " + FLUX_DEPLOYMENTS + " and see them Ready",
+          String.valueOf(writes(cluster, namespace, start).size()));
+
+      Deployment before = deployment(cluster, namespace, "fxd-0");
+      long generation = before.getMetadata().getGeneration();
+      cluster.kubectl("label", "deployment", "fxd-0", "-n", namespace, "team=ml").runOrThrow();
+      cluster.kubectl("rollout", "restart", "deployment/fxd-0", "-n", namespace).runOrThrow();
+      Instant edited = Instant.now();
+      Thread.sleep(WATCH.toMillis());
+      Deployment after = deployment(cluster, namespace, "fxd-0");
+      boolean labelKept = "ml".equals(after.getMetadata().getLabels().get("team"));
+      boolean restartKept =
+          after.getSpec().getTemplate().getMetadata().getAnnotations() != null
+              && after
+                  .getSpec()
+                  .getTemplate()
+                  .getMetadata()
+                  .getAnnotations()
+                  .containsKey("kubectl.kubernetes.io/restartedAt");
+      result.put("a label someone added (kubectl label)", labelKept ? "kept" : "removed");
+      result.put("kubectl rollout restart", restartKept ? "kept" : "undone");
+      result.put(
+          "operator writes after those two edits",
+          String.valueOf(writes(cluster, namespace, edited).size()));
+      result.put(
+          "Deployment generations those edits cost",
+          String.valueOf(after.getMetadata().getGeneration() - generation));
+
+      cluster
+          .kubectl(
+              "set", "image", "deployment/fxd-0", "-n", namespace, "inference=example.com/other:2")
+          .runOrThrow();
+      cluster.kubectl("scale", "deployment/fxd-0", "-n", namespace, "--replicas=3").runOrThrow();
+      boolean restored =
+          awaitQuietly(
+              () -> {
+                Deployment d = deployment(cluster, namespace, "fxd-0");
+                return d.getSpec().getReplicas() == 1
+                    && d.getSpec().getTemplate().getSpec().getContainers().stream()
+                        .anyMatch(c -> c.getImage().equals("example.com/flux-server:1.0"));
+              });
+      result.put(
+          "image and replicas someone changed (owned by the operator)",
+          restored ? "restored" : "left changed");
+
+      Thread.sleep(Duration.ofSeconds(10).toMillis());
+      Instant idle = Instant.now();
+      Thread.sleep(Duration.ofSeconds(30).toMillis());
+      result.put(
+          "operator writes in 30 s of idle",
+          String.valueOf(writes(cluster, namespace, idle).size()));
+    } finally {
+      Fixtures.deleteFluxDeployments(cluster, namespace);
+    }
+    return result;
+  }
+
+  /** The production configuration: whether the operator uses server-side apply by default. */
+  static boolean productionDefault() {
+    return Boolean.parseBoolean(OperatorOptions.SERVER_SIDE_APPLY.defaultValue());
+  }
+
+  private static boolean awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(WATCH).until(condition);
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
+    }
+  }
+
+  private static List<ApiServerWrites.Audited> writes(
+      KwokCluster cluster, String namespace, Instant since) {
+    return ApiServerWrites.auditedSince(cluster, ChartRelease.SERVICE_ACCOUNT, since).stream()
+        .filter(w -> w.namespace().equals(namespace))
+        .filter(w -> ApiServerWrites.OPERATOR_RESOURCES.contains(w.resource()))
+        .toList();
+  }
+
+  private static Deployment deployment(KwokCluster cluster, String namespace, String name) {
+    return cluster.admin().apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+}
