@@ -6,6 +6,7 @@ import io.fluxops.operator.api.ComfyUiQueueSpec;
 import io.fluxops.operator.api.PodsQueueSpec;
 import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.QueueSpec;
+import io.fluxops.operator.workload.PodPorts;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.fluxops.queue.ComfyUiQueueSource;
 import io.fluxops.queue.PodEndpoint;
@@ -39,7 +40,7 @@ final class QueueSourceFactory {
       case PODS -> {
         PodsQueueSpec podsSpec = queue.getPods() == null ? new PodsQueueSpec() : queue.getPods();
         yield new PodsQueueSource(
-            () -> readyEndpoints(pods.get(), podsSpec.getPort()),
+            () -> readyEndpoints(pods.get(), spec, podsSpec.getPort()),
             podsSpec.getPath(),
             podsSpec.getMetric(),
             scraper);
@@ -50,7 +51,7 @@ final class QueueSourceFactory {
             comfy == null || comfy.getPort() == null
                 ? spec.spec().getServer().getPort()
                 : comfy.getPort();
-        yield new ComfyUiQueueSource(() -> readyEndpoints(pods.get(), port), scraper);
+        yield new ComfyUiQueueSource(() -> readyEndpoints(pods.get(), spec, port), scraper);
       }
       case PROMETHEUS ->
           new PrometheusQueueSource(
@@ -68,11 +69,16 @@ final class QueueSourceFactory {
     };
   }
 
-  /** The pods that serve, with the address the queue is read at. */
-  static List<PodEndpoint> readyEndpoints(Collection<Pod> pods, int port) {
+  /** The pods that serve, with the address the queue is read at (its IP, its own port). */
+  static List<PodEndpoint> readyEndpoints(Collection<Pod> pods, ValidatedSpec spec, int port) {
     return pods.stream()
         .filter(QueueSourceFactory::ready)
-        .map(p -> new PodEndpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), port))
+        .map(
+            p ->
+                new PodEndpoint(
+                    p.getMetadata().getName(),
+                    p.getStatus().getPodIP(),
+                    PodPorts.resolve(p, spec, port)))
         .toList();
   }
 

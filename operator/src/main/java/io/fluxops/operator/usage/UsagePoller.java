@@ -9,6 +9,7 @@ import io.fluxops.operator.cost.CostWindow;
 import io.fluxops.operator.cost.Prices;
 import io.fluxops.operator.metrics.UsageMetrics;
 import io.fluxops.operator.workload.PodLayout;
+import io.fluxops.operator.workload.PodPorts;
 import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -93,7 +94,11 @@ final class UsagePoller implements ResourceFetcher<UsageReading, FluxDeployment>
     Map<String, CompletableFuture<SidecarStatus>> reads = new HashMap<>();
     for (Pod pod : current) {
       if (readable(pod)) {
-        reads.put(pod.getMetadata().getName(), client.status(pod.getStatus().getPodIP(), port));
+        reads.put(
+            pod.getMetadata().getName(),
+            client.status(
+                pod.getStatus().getPodIP(),
+                PodPorts.named(pod, PodLayout.METERING_PORT_NAME).orElse(port)));
       }
     }
     Map<String, SidecarStatus> read = new HashMap<>();

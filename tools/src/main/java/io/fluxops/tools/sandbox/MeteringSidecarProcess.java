@@ -1,5 +1,7 @@
 package io.fluxops.tools.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fluxops.common.MeteringSidecar;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MeteringSidecarProcess implements AutoCloseable {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Process process;
   private final String baseUrl;
 
@@ -28,12 +32,19 @@ final class MeteringSidecarProcess implements AutoCloseable {
     this.baseUrl = baseUrl;
   }
 
-  /** Starts the sidecar with {@code env} (its FLUXOPS_* settings); its log goes to {@code log}. */
+  /**
+   * Starts the sidecar with {@code env} (its FLUXOPS_* settings); its log and temporary files go to
+   * {@code dir}, inside the sandbox's scratch directory.
+   */
   static MeteringSidecarProcess start(
-      Path jar, String ip, int port, Map<String, String> env, Path log) throws IOException {
+      Path jar, String ip, int port, Map<String, String> env, Path dir) throws IOException {
+    Path log = dir.resolve("metering.log");
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(MeteringSidecar.JVM_FLAGS);
+    // After the image's flags, so it wins over their /tmp, which Windows does not have.
+    command.add("-Djava.io.tmpdir=" + tmp);
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -47,19 +58,45 @@ final class MeteringSidecarProcess implements AutoCloseable {
 
   /** Waits for {@code /readyz} to answer 200, as the kubelet's probe would. */
   boolean awaitReady(Duration timeout) throws InterruptedException {
+    return poll("/readyz", timeout, (code, body) -> code == 200);
+  }
+
+  /**
+   * Waits until the sidecar has counted {@code generated} images and reported all of them to the
+   * licence endpoint: what SIGTERM's flush would do, for systems without SIGTERM.
+   */
+  boolean awaitCaughtUp(long generated, Duration timeout) throws InterruptedException {
+    return poll(
+        "/status",
+        timeout,
+        (code, body) -> {
+          JsonNode status = JSON.readTree(body);
+          return code == 200
+              && status.path("accepted").asLong(-1) >= generated
+              && status.path("pending").asLong(-1) == 0
+              && status.path("inFlight").asLong(-1) == 0;
+        });
+  }
+
+  /** What an answer must be for {@link #poll} to stop asking. */
+  private interface Answer {
+    boolean good(int code, String body) throws IOException;
+  }
+
+  /** Asks {@code path} until the answer is good, the process exits or the time is up. */
+  private boolean poll(String path, Duration timeout, Answer answer) throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline && process.isAlive()) {
       try {
-        HttpRequest request =
-            HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
-                .timeout(Duration.ofSeconds(1))
-                .build();
-        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (answer.good(response.statusCode(), response.body())) {
           return true;
         }
       } catch (IOException e) {
-        // not listening yet
+        // not listening yet, or busy: ask again
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fluxops.common.GpuType;
-import io.fluxops.common.MeteringSidecar;
 import io.fluxops.operator.FluxOpsOperator;
 import io.fluxops.operator.Main;
 import io.fluxops.operator.api.AutoscalingSpec;
@@ -22,9 +21,6 @@ import io.fluxops.operator.status.Conditions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -67,9 +64,13 @@ public final class Sandbox {
    */
   static final int MAX_REPLICAS = 4;
 
+  /** The autoscaler's last decisions shown under the table. */
+  static final int DECISIONS_SHOWN = 4;
+
   private final SandboxOptions options;
   private final PrintStream out;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private volatile Monitor running;
 
   public Sandbox(SandboxOptions options, PrintStream out) {
     this.options = options;
@@ -81,32 +82,27 @@ public final class Sandbox {
     stopRequested.countDown();
   }
 
+  /** What the run has shown so far; empty until the FluxDeployments are applied. */
+  public Optional<SandboxReport> progress() {
+    Monitor monitor = running;
+    return monitor == null ? Optional.empty() : Optional.of(monitor.report());
+  }
+
   /** Runs until the duration ends or {@link #requestStop()}, then stops everything. */
   public SandboxReport run() throws Exception {
     Files.createDirectories(options.workDir());
     List<String> notes = new ArrayList<>();
-    try (SimulatedCluster cluster = new SimulatedCluster()) {
+    try (SandboxLog log = SandboxLog.install();
+        SimulatedCluster cluster = new SimulatedCluster()) {
       Manifests manifests = Manifests.read(options.files(), cluster.client());
       String key = licenceKey(manifests.secrets());
       Path keyFile = ScratchDirectory.writePrivate(options.workDir().resolve("licence-key"), key);
       try (BflUsageStandIn bfl = new BflUsageStandIn(key)) {
-        // The inference servers' port, on every pod address; not the operator's /metrics port,
-        // which binds all addresses.
-        int serverPort = freePort(options.metricsPort() == 8080 ? 8000 : 8080);
-        int sidecarPort = freePort(MeteringSidecar.PORT);
         List<FluxDeployment> deployments =
             manifests.fluxDeployments().stream()
-                .map(fd -> adapt(fd, serverPort, bfl.baseUrl(), notes))
+                .map(fd -> adapt(fd, bfl.baseUrl(), notes))
                 .toList();
-        return runWith(
-            cluster,
-            bfl,
-            deployments,
-            manifests.secrets(),
-            keyFile,
-            serverPort,
-            sidecarPort,
-            notes);
+        return runWith(cluster, bfl, deployments, manifests.secrets(), keyFile, notes, log);
       }
     }
   }
@@ -117,9 +113,8 @@ public final class Sandbox {
       List<FluxDeployment> deployments,
       List<Secret> secrets,
       Path keyFile,
-      int serverPort,
-      int sidecarPort,
-      List<String> notes)
+      List<String> notes,
+      SandboxLog log)
       throws Exception {
     // A copy, so a rebuild of the metering module while the sandbox runs cannot break its pods.
     Path meteringJar =
@@ -139,8 +134,6 @@ public final class Sandbox {
             cluster.client(),
             new SimulatedKubelet.PodRuntime(
                 meteringJar,
-                serverPort,
-                sidecarPort,
                 bfl.baseUrl(),
                 keyFile.toString(),
                 options.workDir(),
@@ -174,8 +167,10 @@ public final class Sandbox {
               : Duration.ofSeconds(40);
       Duration period = options.duration().isPresent() ? Duration.ZERO : Duration.ofMinutes(2);
       load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd, period);
-      monitor = new Monitor(cluster.client(), kubelet, bfl, load, deployments, out, options.live());
-      header(cluster, http, bfl, serverPort, sidecarPort, notes, burstStart, burstEnd);
+      monitor =
+          new Monitor(cluster.client(), kubelet, bfl, load, deployments, log, out, options.live());
+      running = monitor;
+      header(cluster, http, bfl, notes, burstStart, burstEnd);
       load.start();
       monitor.start();
       boolean interrupted = stopRequested.await(total.toMillis(), TimeUnit.MILLISECONDS);
@@ -192,13 +187,14 @@ public final class Sandbox {
         kubelet.describePods().forEach(line -> out.println("  pod " + line));
       }
       monitor.awaitQueuesEmpty(Duration.ofSeconds(60));
+      log.quietShutdown();
       operator.close();
       operatorStopped = true;
       kubelet.close();
       monitor.refresh();
       monitor.close();
       SandboxReport report = monitor.report();
-      summary(report);
+      summary(report, log);
       return report;
     } finally {
       if (load != null) {
@@ -237,21 +233,15 @@ public final class Sandbox {
   }
 
   /**
-   * The sandbox's copy of a FluxDeployment: pointed at the local ports and BFL stand-in, polled
-   * every second and scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods} queue
-   * where it had a queue outside the pods (no Redis or Prometheus runs here). Each change is noted.
+   * The sandbox's copy of a FluxDeployment: pointed at the BFL stand-in, polled every second and
+   * scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods} queue where it had a
+   * queue outside the pods (no Redis or Prometheus runs here). Each change is noted.
    */
-  static FluxDeployment adapt(FluxDeployment fd, int port, String bflUrl, List<String> notes) {
+  static FluxDeployment adapt(FluxDeployment fd, String bflUrl, List<String> notes) {
     String name = fd.getMetadata().getName();
     var spec = fd.getSpec();
-    if (spec.getServer() != null) {
-      spec.getServer().setPort(port);
-    }
     if (spec.getLicense() != null) {
       spec.getLicense().setUsageEndpoint(bflUrl);
-      if (spec.getLicense().getMetric() != null) {
-        spec.getLicense().getMetric().setPort(port);
-      }
     }
     if (spec.getModelCache() != null && spec.getModelCache().getSource() != null) {
       notes.add(
@@ -283,7 +273,10 @@ public final class Sandbox {
         autoscaling.setMinReplicas(Math.max(1, autoscaling.getMinReplicas()));
       }
       PodsQueueSpec pods = queue.getPods() == null ? new PodsQueueSpec() : queue.getPods();
-      pods.setPort(port);
+      if (!source.equals("pods") && spec.getServer() != null) {
+        // the stand-in serves flux_queue_depth on the server's port
+        pods.setPort(spec.getServer().getPort());
+      }
       if (pods.getPath() == null) {
         pods.setPath("/metrics");
       }
@@ -345,26 +338,10 @@ public final class Sandbox {
     return "sandbox-key";
   }
 
-  /** The given port when nothing on this machine holds it, else a free one. */
-  static int freePort(int preferred) throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      // Connections of an earlier run left in TIME_WAIT do not make the port taken.
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), preferred));
-      return preferred;
-    } catch (IOException e) {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
-  }
-
   private void header(
       SimulatedCluster cluster,
       HttpEndpoints http,
       BflUsageStandIn bfl,
-      int serverPort,
-      int sidecarPort,
       List<String> notes,
       Duration burstStart,
       Duration burstEnd) {
@@ -386,10 +363,9 @@ public final class Sandbox {
     out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", bfl.baseUrl());
     out.printf(
         Locale.ROOT,
-        "  pods              127.0.0.N: inference server :%d (simulated), metering sidecar :%d"
-            + " (real, a child JVM)%n",
-        serverPort,
-        sidecarPort);
+        "  pods              %s, ports of their own as their http and metering container ports:"
+            + " inference server (simulated), metering sidecar (real, a child JVM)%n",
+        PodNetwork.ADDRESS);
     out.printf(
         Locale.ROOT,
         "  time              %dx faster than life: RTX 4090 %.1f s -> %d ms per image, pod start"
@@ -415,9 +391,14 @@ public final class Sandbox {
             + ".\n");
   }
 
-  private void summary(SandboxReport report) {
+  private void summary(SandboxReport report, SandboxLog log) {
     out.println();
     out.println("Summary (simulated cluster):");
+    out.printf(
+        Locale.ROOT,
+        "  %-20s %d replica changes decided (the operator's log)%n",
+        "autoscaler",
+        log.decisions());
     for (String name : report.firstDesired().keySet()) {
       out.printf(
           Locale.ROOT,
@@ -493,6 +474,7 @@ public final class Sandbox {
     private final List<FluxDeployment> deployments;
     private final PrintStream out;
     private final boolean live;
+    private final SandboxLog log;
     private final java.util.concurrent.ScheduledExecutorService loop =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Threads.daemon("sandbox-table"));
@@ -511,6 +493,7 @@ public final class Sandbox {
         BflUsageStandIn bfl,
         LoadGenerator load,
         List<FluxDeployment> deployments,
+        SandboxLog log,
         PrintStream out,
         boolean live) {
       this.client = client;
@@ -520,6 +503,7 @@ public final class Sandbox {
       this.deployments = deployments;
       this.out = out;
       this.live = live;
+      this.log = log;
     }
 
     void start() {
@@ -615,6 +599,15 @@ public final class Sandbox {
       table.append(
           "* simulated GPU-hours held at the GPU's hourly price, per image made; REPORTED is what"
               + " the stand-in licence endpoint received\n");
+      table.append("Autoscaler decisions (the operator's log, newest last):\n");
+      List<SandboxLog.Decision> recent = log.recent(DECISIONS_SHOWN);
+      if (recent.isEmpty()) {
+        table.append("  none yet\n");
+      }
+      for (SandboxLog.Decision decision : recent) {
+        table.append(
+            String.format(Locale.ROOT, "  t=%3ds  %s%n", decision.second(), decision.text()));
+      }
       out.print(table);
       out.flush();
     }

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -43,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * SIMULATED: plays the scheduler, the kubelet and the Deployment controller, which the mock API
  * server does not have. It keeps each FluxOps Deployment's pods at its {@code replicas}, places
  * them on GPU nodes with free {@code nvidia.com/gpu} that match the pods' node affinity and
- * tolerate the nodes' taints, and runs each placed pod on its own loopback address (127.0.0.N): the
- * real metering sidecar first, then a stand-in inference server. A pod turns Ready after a
- * simulated start time.
+ * tolerate the nodes' taints, and runs each placed pod on 127.0.0.1 with ports of its own ({@link
+ * PodNetwork}): the real metering sidecar first, then a stand-in inference server. A pod turns
+ * Ready after a simulated start time.
  */
 final class SimulatedKubelet implements AutoCloseable {
 
@@ -56,8 +54,6 @@ final class SimulatedKubelet implements AutoCloseable {
   /** How a pod's processes are started: the sandbox's settings. */
   record PodRuntime(
       Path meteringJar,
-      int serverPort,
-      int sidecarPort,
       String usageEndpoint,
       String licenceKeyFile,
       Path workDir,
@@ -69,7 +65,7 @@ final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
   private final List<SimulatedPod> finished = new CopyOnWriteArrayList<>();
   private final Map<String, String> gpuTypeByDeployment = new ConcurrentHashMap<>();
-  private final LoopbackAddresses addresses = new LoopbackAddresses();
+  private final PodNetwork network = new PodNetwork();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-kubelet"));
   private final ExecutorService containers =
@@ -112,6 +108,12 @@ final class SimulatedKubelet implements AutoCloseable {
     String name = deployment.getMetadata().getName();
     int want = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
     List<SimulatedPod> mine = podsOf(namespace, name);
+    for (SimulatedPod failed :
+        mine.stream().filter(p -> p.phase() == SimulatedPod.Phase.FAILED).toList()) {
+      // As a ReplicaSet replaces a failed pod: a new one, with new ports, in this tick.
+      terminate(failed);
+      mine.remove(failed);
+    }
     while (mine.size() < want) {
       mine.add(create(deployment));
     }
@@ -162,6 +164,11 @@ final class SimulatedKubelet implements AutoCloseable {
             name,
             labels.getOrDefault("fluxops.io/model", ""),
             gpusOf(deployment.getSpec().getTemplate().getSpec()));
+    pod.address = network.allocate();
+    PodSpec spec =
+        PodNetwork.publish(
+            client.getKubernetesSerialization().clone(deployment.getSpec().getTemplate().getSpec()),
+            pod.address);
     client
         .pods()
         .inNamespace(namespace)
@@ -173,7 +180,7 @@ final class SimulatedKubelet implements AutoCloseable {
                 .withLabels(labels)
                 .withAnnotations(Map.of("fluxops.io/simulated", "true"))
                 .endMetadata()
-                .withSpec(deployment.getSpec().getTemplate().getSpec())
+                .withSpec(spec)
                 .withStatus(new PodStatusBuilder().withPhase("Pending").build())
                 .build())
         .create();
@@ -228,14 +235,13 @@ final class SimulatedKubelet implements AutoCloseable {
 
   private void bind(SimulatedPod pod, String node) {
     pod.node = node;
-    pod.ip = addresses.take();
     pod.scheduledNanos = System.nanoTime();
     pod.phase.set(SimulatedPod.Phase.STARTING);
     patchStatus(
         pod,
         new PodStatusBuilder()
             .withPhase("Pending")
-            .withPodIP(pod.ip)
+            .withPodIP(pod.address.ip())
             .addNewCondition()
             .withType("PodScheduled")
             .withStatus("True")
@@ -252,62 +258,8 @@ final class SimulatedKubelet implements AutoCloseable {
 
   private void startContainers(SimulatedPod pod) {
     try {
-      boolean metered = !pod.model.equals("flux-1-schnell");
-      Optional<URI> usageUrl = Optional.empty();
-      if (metered) {
-        Path dir = runtime.workDir().resolve(pod.name);
-        Map<String, String> env = new HashMap<>();
-        env.put("FLUXOPS_MODEL_SLUG", pod.model);
-        env.put("FLUXOPS_USAGE_ENDPOINT", runtime.usageEndpoint());
-        env.put("FLUXOPS_KEY_FILE", runtime.licenceKeyFile());
-        env.put("FLUXOPS_JOURNAL_DIR", dir.resolve("journal").toString());
-        env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "1");
-        // The usage endpoint takes the pod's loopback address; each simulated pod has its own.
-        int usagePort = runtime.sidecarPort() + 1;
-        env.put("FLUXOPS_USAGE_ADDRESS", pod.ip);
-        env.put("FLUXOPS_USAGE_PORT", Integer.toString(usagePort));
-        env.put("FLUXOPS_NAMESPACE", pod.namespace);
-        env.put("FLUXOPS_INSTANCE", pod.deployment);
-        String gpu = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
-        if (!gpu.isEmpty()) {
-          // The sidecar refuses a variable set to nothing.
-          env.put("FLUXOPS_GPU", gpu);
-        }
-        if (countsByMetric(pod)) {
-          env.put("FLUXOPS_COUNTING", "metric");
-          env.put(
-              "FLUXOPS_METRIC_URL", "http://" + pod.ip + ":" + runtime.serverPort() + "/metrics");
-          env.put("FLUXOPS_METRIC_NAME", "flux_images_generated_total");
-        } else {
-          env.put("FLUXOPS_COUNTING", "relay");
-          usageUrl =
-              Optional.of(
-                  URI.create(
-                      "http://"
-                          + pod.ip
-                          + ":"
-                          + usagePort
-                          + "/v1/licenses/models/"
-                          + pod.model
-                          + "/usage"));
-        }
-        java.nio.file.Files.createDirectories(dir.resolve("journal"));
-        pod.sidecar =
-            MeteringSidecarProcess.start(
-                runtime.meteringJar(),
-                pod.ip,
-                runtime.sidecarPort(),
-                env,
-                dir.resolve("metering.log"));
-        if (!pod.sidecar.awaitReady(Duration.ofSeconds(90))) {
-          throw new IllegalStateException(
-              "metering sidecar of " + pod.name + " did not get ready; see " + dir);
-        }
-      }
       String gpuType = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
-      pod.server =
-          new InferenceStandIn(
-              pod.ip, runtime.serverPort(), runtime.perImageByGpuType().apply(gpuType), usageUrl);
+      pod.start(runtime, gpuType, countsByMetric(pod));
       if (pod.phase() == SimulatedPod.Phase.TERMINATING) {
         // Deleted while starting: terminate() ran stop() before the containers existed.
         pod.stop();
@@ -339,22 +291,19 @@ final class SimulatedKubelet implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.debug("could not delete pod {}", pod.name, e);
     }
-    String ip = pod.ip;
     containers.execute(
         () -> {
           pod.stop();
-          if (ip != null) {
-            addresses.release(ip);
-          }
+          network.release(pod.address);
         });
   }
 
   private void writePodStatus(SimulatedPod pod, Deployment deployment) {
-    boolean metered = !pod.model.equals("flux-1-schnell");
+    boolean metered = pod.metered();
     PodStatusBuilder status =
         new PodStatusBuilder()
             .withPhase("Running")
-            .withPodIP(pod.ip)
+            .withPodIP(pod.address.ip())
             .withStartTime(Instant.now().toString())
             .addNewCondition()
             .withType("PodScheduled")
@@ -436,7 +385,8 @@ final class SimulatedKubelet implements AutoCloseable {
     for (SimulatedPod pod : pods.values()) {
       lines.add(
           String.format(
-              "%s %s node=%s ip=%s %s", pod.name, pod.phase(), pod.node, pod.ip, pod.message));
+              "%s %s node=%s address=%s %s",
+              pod.name, pod.phase(), pod.node, pod.address, pod.message));
     }
     lines.sort(null);
     return lines;
@@ -613,24 +563,5 @@ final class SimulatedKubelet implements AutoCloseable {
 
   private static String key(String namespace, String name) {
     return namespace + "/" + name;
-  }
-
-  /** Hands out 127.0.0.2 .. 127.0.0.254, one per running pod. */
-  private static final class LoopbackAddresses {
-    private final boolean[] taken = new boolean[255];
-
-    synchronized String take() {
-      for (int i = 2; i < 255; i++) {
-        if (!taken[i]) {
-          taken[i] = true;
-          return "127.0.0." + i;
-        }
-      }
-      throw new IllegalStateException("no free loopback address for another simulated pod");
-    }
-
-    synchronized void release(String ip) {
-      taken[Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1))] = false;
-    }
   }
 }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sandbox command in its own JVM, stopped with Ctrl-C (SIGINT) while it runs: its scratch
- * directory, which holds the stand-in licence key, is private while it runs and gone after.
+ * The sandbox command in its own JVM, stopped with Ctrl-C (SIGINT) while it runs, or at the end of
+ * its {@code --duration}: its scratch directory, which holds the stand-in licence key and the
+ * sidecars' journals, logs and temporary files, is private while it runs and gone after, and no
+ * process outlives it.
  */
 class SandboxCleanupTest {
 
@@ -28,23 +30,7 @@ class SandboxCleanupTest {
   void ctrlCRemovesTheScratchDirectoryAndItsLicenceKey() throws Exception {
     Path log = tmp.resolve("sandbox.out");
     Path scratchRoot = Files.createDirectory(tmp.resolve("tmp"));
-    Process sandbox =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + scratchRoot,
-                "io.fluxops.tools.Main",
-                "sandbox",
-                "--duration",
-                "120s",
-                "--metrics-port",
-                "0",
-                REPOSITORY.resolve("examples/flux-1-dev-rtx-4090.yaml").toString(),
-                REPOSITORY.resolve("examples/license-secret.yaml").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+    Process sandbox = start(scratchRoot, log, "120s");
     try {
       Path key =
           await()
@@ -61,16 +47,59 @@ class SandboxCleanupTest {
       assertThat(sandbox.waitFor(120, TimeUnit.SECONDS))
           .as("the sandbox stops after Ctrl-C: %s", Files.readString(log))
           .isTrue();
-      try (Stream<Path> left = Files.list(scratchRoot)) {
-        assertThat(left.toList()).as("left in the temporary directory").isEmpty();
-      }
-      assertThat(sandbox.descendants().filter(ProcessHandle::isAlive).toList())
-          .as("sidecars left running")
-          .isEmpty();
+      assertNothingLeft(sandbox, scratchRoot);
     } finally {
-      sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
-      sandbox.destroyForcibly();
+      kill(sandbox);
     }
+  }
+
+  @Test
+  void aRunThatEndsByItselfLeavesNothingBehind() throws Exception {
+    Path log = tmp.resolve("sandbox.out");
+    Path scratchRoot = Files.createDirectory(tmp.resolve("tmp"));
+    Process sandbox = start(scratchRoot, log, "8s");
+    try {
+      assertThat(sandbox.waitFor(4, TimeUnit.MINUTES))
+          .as("the sandbox stops after its duration: %s", Files.readString(log))
+          .isTrue();
+      assertThat(sandbox.exitValue()).as(Files.readString(log)).isZero();
+      assertNothingLeft(sandbox, scratchRoot);
+    } finally {
+      kill(sandbox);
+    }
+  }
+
+  private static void assertNothingLeft(Process sandbox, Path scratchRoot) throws Exception {
+    try (Stream<Path> left = Files.list(scratchRoot)) {
+      assertThat(left.toList()).as("left in the temporary directory").isEmpty();
+    }
+    assertThat(sandbox.descendants().filter(ProcessHandle::isAlive).toList())
+        .as("sidecars left running")
+        .isEmpty();
+  }
+
+  private static void kill(Process sandbox) {
+    sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
+    sandbox.destroyForcibly();
+  }
+
+  private static Process start(Path scratchRoot, Path log, String duration) throws Exception {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Djava.io.tmpdir=" + scratchRoot,
+            "io.fluxops.tools.Main",
+            "sandbox",
+            "--duration",
+            duration,
+            "--metrics-port",
+            "0",
+            REPOSITORY.resolve("examples/flux-1-dev-rtx-4090.yaml").toString(),
+            REPOSITORY.resolve("examples/license-secret.yaml").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   private static Optional<Path> licenceKey(Path root) throws Exception {

@@ -1,0 +1,102 @@
+package io.fluxops.tools.sandbox;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fluxops.operator.workload.PodLayout;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * SIMULATED: the pod network of the simulated cluster. Every pod listens on 127.0.0.1, the one
+ * loopback address that Linux, macOS and Windows all have without configuration (macOS answers only
+ * 127.0.0.1 unless root adds aliases), on ports of its own, which it publishes as its container
+ * ports {@code http} and {@code metering}. The operator reads pods as it does in a cluster: at the
+ * pod's IP and its own named container port.
+ */
+final class PodNetwork {
+
+  /** Every simulated pod's IP. */
+  static final String ADDRESS = "127.0.0.1";
+
+  /**
+   * Pods' ports come from below every system's ephemeral range (Linux 32768-60999, macOS and
+   * Windows 49152-65535): a port found free there stays free until the sidecar's JVM binds it a
+   * second later, where an ephemeral one can meanwhile become some connection's local port.
+   */
+  static final int FIRST_PORT = 20000;
+
+  static final int RANGE = 10000;
+
+  private final Set<Integer> taken = ConcurrentHashMap.newKeySet();
+
+  // Starts anywhere in the range, so two sandboxes (or test runs) on one machine rarely probe the
+  // same ports.
+  private final AtomicInteger next = new AtomicInteger(new Random().nextInt(RANGE));
+
+  /** Ports nothing on this machine holds, and that no other simulated pod was given. */
+  SimulatedPod.Address allocate() {
+    return new SimulatedPod.Address(ADDRESS, freePort(), freePort(), freePort());
+  }
+
+  /** The pod is gone: its ports may be handed out again. */
+  void release(SimulatedPod.Address address) {
+    taken.remove(address.http());
+    taken.remove(address.metering());
+    taken.remove(address.usage());
+  }
+
+  /**
+   * The pod's spec as the pod publishes it: the template's container ports named {@code http} and
+   * {@code metering} carry the pod's own numbers. Probes name their port, so they follow.
+   */
+  static PodSpec publish(PodSpec spec, SimulatedPod.Address address) {
+    Stream.concat(containers(spec.getInitContainers()), containers(spec.getContainers()))
+        .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+        .forEach(port -> publish(port, address));
+    return spec;
+  }
+
+  private static void publish(ContainerPort port, SimulatedPod.Address address) {
+    if (PodLayout.HTTP_PORT_NAME.equals(port.getName())) {
+      port.setContainerPort(address.http());
+    } else if (PodLayout.METERING_PORT_NAME.equals(port.getName())) {
+      port.setContainerPort(address.metering());
+    }
+  }
+
+  private static Stream<Container> containers(List<Container> list) {
+    return list == null ? Stream.empty() : list.stream();
+  }
+
+  private int freePort() {
+    for (int attempt = 0; attempt < RANGE; attempt++) {
+      int port = FIRST_PORT + Math.floorMod(next.getAndIncrement(), RANGE);
+      if (taken.add(port)) {
+        if (bindable(port)) {
+          return port;
+        }
+        taken.remove(port);
+      }
+    }
+    throw new IllegalStateException(
+        "no free port on " + ADDRESS + " from " + FIRST_PORT + " to " + (FIRST_PORT + RANGE - 1));
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.fluxops.tools.sandbox;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log while the sandbox runs. The autoscaler's decisions ("Scaling flux/dev-4090 to 3 replicas:
+ * ...", the operator's own log lines) are kept for the table instead of scrolling past it; the rest
+ * of the operator's INFO is held back so the table stays readable, warnings and errors still print.
+ * The simulated API server's own failures (the mock server cannot apply some JSON patches the real
+ * one refuses with 422; the client retries) are not the operator's, so they are left out.
+ * Everything is put back on {@link #close()}.
+ */
+final class SandboxLog implements AutoCloseable {
+
+  static final String DECISIONS = "io.fluxops.operator.scaling.QueueScaling";
+  private static final int KEPT = 200;
+
+  /** One decision: when (seconds since the sandbox started) and what the operator logged. */
+  record Decision(long second, String text) {}
+
+  private final long started = System.nanoTime();
+  private final Deque<Decision> decisions = new ArrayDeque<>();
+  private final AtomicLong count = new AtomicLong();
+  private final Map<String, Level> previous = new HashMap<>();
+  private final Map<String, Boolean> previousAdditive = new HashMap<>();
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          record(event.getFormattedMessage());
+        }
+      };
+
+  private SandboxLog() {}
+
+  /** Installs itself on the process's logback configuration. */
+  static SandboxLog install() {
+    SandboxLog log = new SandboxLog();
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return log;
+    }
+    log.set(context, "io.fluxops", Level.WARN);
+    log.set(context, "io.javaoperatorsdk", Level.WARN);
+    log.set(context, "io.vertx.core.impl.ContextImpl", Level.OFF);
+    log.set(context, DECISIONS, Level.INFO);
+    Logger decisions = context.getLogger(DECISIONS);
+    log.previousAdditive.put(DECISIONS, decisions.isAdditive());
+    decisions.setAdditive(false);
+    log.appender.setContext(context);
+    log.appender.setName("sandbox-decisions");
+    log.appender.start();
+    decisions.addAppender(log.appender);
+    return log;
+  }
+
+  private void set(LoggerContext context, String name, Level level) {
+    Logger logger = context.getLogger(name);
+    previous.putIfAbsent(name, logger.getLevel());
+    logger.setLevel(level);
+  }
+
+  synchronized void record(String text) {
+    count.incrementAndGet();
+    decisions.addLast(new Decision((System.nanoTime() - started) / 1_000_000_000L, text));
+    while (decisions.size() > KEPT) {
+      decisions.removeFirst();
+    }
+  }
+
+  /** The last {@code n} decisions, oldest first. */
+  synchronized List<Decision> recent(int n) {
+    List<Decision> all = new ArrayList<>(decisions);
+    return all.subList(Math.max(0, all.size() - n), all.size());
+  }
+
+  /** How many size changes the autoscaler logged. */
+  long decisions() {
+    return count.get();
+  }
+
+  /**
+   * The operator is being stopped: reconciles it interrupts warn that their status writes failed,
+   * which says nothing about the run.
+   */
+  void quietShutdown() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      set(context, "io.javaoperatorsdk", Level.ERROR);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    Logger decisionLog = context.getLogger(DECISIONS);
+    decisionLog.detachAppender(appender);
+    appender.stop();
+    previousAdditive.forEach((name, additive) -> context.getLogger(name).setAdditive(additive));
+    previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
+  }
+}
