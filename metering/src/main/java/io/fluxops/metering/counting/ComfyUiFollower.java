@@ -17,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,6 +98,8 @@ public final class ComfyUiFollower {
   private volatile Instant lastPoll;
   private volatile int queueRemaining;
   private volatile long promptsCounted;
+  private volatile long silentPrompts;
+  private Instant lastSilentLogged = Instant.EPOCH;
   private boolean failing;
   private Instant lastLogged = Instant.EPOCH;
 
@@ -148,6 +151,15 @@ public final class ComfyUiFollower {
     return queueRemaining;
   }
 
+  /**
+   * Prompts counted since the sidecar started that ran an output node listing no file (such as
+   * {@code SaveImageWebsocket}, which hands its images to the client only): images this meter
+   * cannot see.
+   */
+  public long silentPrompts() {
+    return silentPrompts;
+  }
+
   /** Prompts counted since the sidecar started. */
   public long promptsCounted() {
     return promptsCounted;
@@ -158,14 +170,20 @@ public final class ComfyUiFollower {
     try {
       queueRemaining = readQueueRemaining();
       Map<PromptKey, Long> fresh = new LinkedHashMap<>();
+      List<FinishedPrompt> silent = new ArrayList<>();
       for (FinishedPrompt prompt : finishedSinceLastPoll()) {
         if (!journal.prompts().contains(prompt.key())) {
           fresh.put(prompt.key(), prompt.savedImages());
+          if (prompt.status().equals("success") && !prompt.silentOutputs().isEmpty()) {
+            silent.add(prompt);
+          }
         }
       }
       if (!fresh.isEmpty()) {
         journal.countPrompts(fresh);
         promptsCounted += fresh.size();
+        silentPrompts += silent.size();
+        warnOfSilentOutputs(silent);
       }
       lastPoll = clock.instant();
       recovered();
@@ -248,6 +266,26 @@ public final class ComfyUiFollower {
 
   private String hint() {
     return " (is " + source.upstream() + " ComfyUI? FLUXOPS_UPSTREAM_URL names it)";
+  }
+
+  private void warnOfSilentOutputs(List<FinishedPrompt> silent) {
+    Instant now = clock.instant();
+    if (silent.isEmpty() || Duration.between(lastSilentLogged, now).compareTo(LOG_EVERY) < 0) {
+      return;
+    }
+    lastSilentLogged = now;
+    FinishedPrompt example = silent.get(0);
+    LOG.log(
+        Level.WARNING,
+        "ComfyUI prompt "
+            + example.id()
+            + " ran output node(s) "
+            + example.silentOutputs()
+            + " that list no saved file (SaveImageWebsocket and other nodes that hand images to the"
+            + " client directly): any images they made are not counted; save with SaveImage to"
+            + " meter them ("
+            + silentPrompts
+            + " such prompts since start, fluxops_metering_comfyui_prompts_silent_outputs_total)");
   }
 
   private void fail(PollFailure reason, String message) {

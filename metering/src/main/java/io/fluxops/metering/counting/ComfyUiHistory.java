@@ -55,9 +55,17 @@ public final class ComfyUiHistory {
    * @param status {@code status_str}: {@code success} or {@code error}; empty in versions before it
    * @param saved images of {@code type: output} per node, left out the nodes ComfyUI reports as
    *     cached (their images were saved by an earlier prompt and are shown again, not saved again)
+   * @param silentOutputs output nodes it ran ({@code prompt[4]}, not cached) that show nothing in
+   *     {@code outputs}: a node such as {@code SaveImageWebsocket} hands its images to a client
+   *     without listing them, so they cannot be counted here
    */
   public record FinishedPrompt(
-      String id, String number, String startedAt, String status, Map<String, Integer> saved) {
+      String id,
+      String number,
+      String startedAt,
+      String status,
+      Map<String, Integer> saved,
+      List<String> silentOutputs) {
 
     /** Images this prompt saved. */
     public long savedImages() {
@@ -98,48 +106,82 @@ public final class ComfyUiHistory {
 
   private static FinishedPrompt entry(JsonParser parser, String id) throws IOException {
     expect(parser, parser.currentToken(), JsonToken.START_OBJECT, "prompt " + id);
-    String number = null;
+    Tuple tuple = null;
     Map<String, Integer> images = new LinkedHashMap<>();
+    Set<String> shown = new HashSet<>();
     Status status = new Status();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
       switch (field) {
-        case "prompt" -> number = number(parser, id);
-        case "outputs" -> outputs(parser, images);
+        case "prompt" -> tuple = tuple(parser, id);
+        case "outputs" -> outputs(parser, images, shown);
         case "status" -> status(parser, status);
         default -> parser.skipChildren();
       }
     }
-    if (number == null) {
+    if (tuple == null) {
       throw new MalformedHistory("prompt " + id + " has no \"prompt\" with its number");
     }
     images.keySet().removeAll(status.cached);
-    return new FinishedPrompt(id, number, status.startedAt, status.status, Map.copyOf(images));
+    List<String> silent = new ArrayList<>();
+    for (String output : tuple.outputs()) {
+      if (!shown.contains(output) && !status.cached.contains(output)) {
+        silent.add(output);
+      }
+    }
+    return new FinishedPrompt(
+        id,
+        tuple.number(),
+        status.startedAt,
+        status.status,
+        Map.copyOf(images),
+        List.copyOf(silent));
   }
 
-  /** {@code prompt[0]}, the prompt's number; the rest of the tuple is skipped. */
-  private static String number(JsonParser parser, String id) throws IOException {
+  /** What counting needs of the queue tuple: its number and the output nodes it ran. */
+  private record Tuple(String number, List<String> outputs) {}
+
+  /**
+   * {@code prompt[0]}, the prompt's number, and {@code prompt[4]}, the output nodes to execute; the
+   * workflow and its extra data are skipped.
+   */
+  private static Tuple tuple(JsonParser parser, String id) throws IOException {
     expect(parser, parser.currentToken(), JsonToken.START_ARRAY, "the \"prompt\" of " + id);
     JsonToken first = parser.nextToken();
     if (first != JsonToken.VALUE_NUMBER_INT && first != JsonToken.VALUE_NUMBER_FLOAT) {
       throw new MalformedHistory("the \"prompt\" of " + id + " does not start with its number");
     }
     String number = parser.getText();
+    List<String> outputs = new ArrayList<>();
+    int index = 0;
     while (parser.nextToken() != JsonToken.END_ARRAY) {
-      parser.skipChildren();
+      index++;
+      if (index == 4 && parser.currentToken() == JsonToken.START_ARRAY) {
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          if (parser.currentToken() == JsonToken.VALUE_STRING) {
+            outputs.add(parser.getText());
+          } else {
+            parser.skipChildren();
+          }
+        }
+      } else {
+        parser.skipChildren();
+      }
     }
-    return number;
+    return new Tuple(number, outputs);
   }
 
   /** Counts, per node, the {@code images} entries whose {@code type} is {@code output}. */
-  private static void outputs(JsonParser parser, Map<String, Integer> images) throws IOException {
+  private static void outputs(JsonParser parser, Map<String, Integer> images, Set<String> shown)
+      throws IOException {
     if (parser.currentToken() != JsonToken.START_OBJECT) {
       parser.skipChildren();
       return;
     }
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String node = parser.currentName();
+      shown.add(node);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         parser.skipChildren();
         continue;

@@ -41,6 +41,8 @@ public final class StatusDocument {
    * @param queueRemaining its prompts running and pending at that poll
    * @param promptsCounted prompts counted since the sidecar started
    * @param promptsRemembered prompts the journal remembers, so as not to count them again
+   * @param promptsWithSilentOutputs prompts counted since start that ran an output node listing no
+   *     saved file, whose images (if any) are not counted
    * @param error the last failed poll
    */
   public record ComfyUi(
@@ -49,6 +51,7 @@ public final class StatusDocument {
       int queueRemaining,
       long promptsCounted,
       int promptsRemembered,
+      long promptsWithSilentOutputs,
       Optional<ComfyUiFollower.PollError> error) {}
 
   /** What {@code follower} shows now. */
@@ -59,6 +62,7 @@ public final class StatusDocument {
         follower.queueRemaining(),
         follower.promptsCounted(),
         promptsRemembered,
+        follower.silentPrompts(),
         follower.lastError());
   }
 
@@ -98,6 +102,7 @@ public final class StatusDocument {
     comfyui.put("queueRemaining", c.queueRemaining());
     comfyui.put("promptsCounted", c.promptsCounted());
     comfyui.put("promptsRemembered", c.promptsRemembered());
+    comfyui.put("promptsWithSilentOutputs", c.promptsWithSilentOutputs());
     comfyui.put("lastPollError", c.error().map(StatusDocument::error).orElse(null));
     return comfyui;
   }

@@ -127,6 +127,13 @@ public final class MeteringMetrics implements ReportListener, Journal.Observer {
         .description("Finished ComfyUI prompts counted since the sidecar started")
         .tags(common)
         .register(registry);
+    FunctionCounter.builder(
+            PREFIX + "comfyui.prompts.silent.outputs", follower, ComfyUiFollower::silentPrompts)
+        .description(
+            "Finished ComfyUI prompts that ran an output node listing no saved file (e.g."
+                + " SaveImageWebsocket): their images, if any, are not counted")
+        .tags(common)
+        .register(registry);
     for (PollFailure reason : PollFailure.values()) {
       comfyUiPollFailures.put(
           reason,

@@ -79,6 +79,24 @@ class ComfyUiCountingTest {
   }
 
   @Test
+  void imagesHandedToTheClientsWebsocketAreNotSeenAndSaySo() throws Exception {
+    try (RunningSidecar sidecar = start()) {
+      comfyui.queue(ComfyWorkflows.toWebsocket(2, 1));
+      comfyui.queue(ComfyWorkflows.save(1, 2));
+      await().atMost(AT_MOST).until(() -> sidecar.statusNumber("accepted") == 1);
+      await()
+          .atMost(AT_MOST)
+          .until(
+              () -> ((Map<?, ?>) sidecar.status().get("comfyui")).get("promptsWithSilentOutputs"),
+              n -> ((Number) n).intValue() == 1);
+      assertThat(sidecar.metrics())
+          .contains(
+              "fluxops_metering_comfyui_prompts_silent_outputs_total{model=\"flux-1-dev\"} 1.0");
+      assertThat(sidecar.statusNumber("accepted")).isEqualTo(comfyui.savedImages()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aPromptServedFromComfyUisCacheIsNotCountedAgain() throws Exception {
     try (RunningSidecar sidecar = start()) {
       comfyui.queue(ComfyWorkflows.save(2, 7));

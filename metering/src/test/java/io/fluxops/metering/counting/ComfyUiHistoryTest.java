@@ -45,6 +45,8 @@ class ComfyUiHistoryTest {
     // Node 14 was served from the cache: its image was saved by an earlier prompt.
     assertThat(prompt.saved()).containsOnlyKeys("9", "12");
     assertThat(prompt.savedImages()).isEqualTo(2);
+    // Output node 12 showed its previews; both output nodes to execute showed something.
+    assertThat(prompt.silentOutputs()).isEmpty();
   }
 
   @Test
@@ -67,6 +69,9 @@ class ComfyUiHistoryTest {
     assertThat(prompts.get(0).number()).isEqualTo("3.0");
     assertThat(prompts.get(2).number()).isEqualTo("-5");
     assertThat(prompts.get(2).status()).isEqualTo("error");
+    // "mid" ran output node 2 and it listed nothing.
+    assertThat(prompts.get(1).silentOutputs()).containsExactly("2");
+    assertThat(prompts.get(0).silentOutputs()).isEmpty();
   }
 
   @Test

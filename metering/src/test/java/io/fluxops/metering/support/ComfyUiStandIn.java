@@ -37,22 +37,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It runs a small node set with ComfyUI's semantics: {@code EmptyImage} and {@code
  * EmptyLatentImage} (with {@code batch_size}), {@code VAEDecode}, {@code SaveImage} (one {@code
  * type: output} image per batch entry, {@code <prefix>_<counter>_.png}), {@code PreviewImage}
- * ({@code type: temp}). Node outputs are cached as ComfyUI's classic cache does: a node whose class
- * and inputs (its upstream nodes' included) match the previous prompt's is not executed again, is
- * listed in {@code execution_cached}, and its earlier UI output shows in the new history entry. A
- * node class can be made to raise (as a node that runs out of GPU memory does): the prompt ends
- * with {@code status_str: error} and an {@code execution_error} message, keeping the outputs of the
- * nodes that ran before. History is capped at {@code MAXIMUM_HISTORY_SIZE}, oldest dropped; {@link
- * #restart()} empties it, as a process restart does. It counts the images it saved: the truth a
- * test compares the meter with.
+ * ({@code type: temp}), {@code SaveImageWebsocket} (images sent to the client's socket, nothing
+ * listed, nothing saved). Node outputs are cached as ComfyUI's classic cache does: a node whose
+ * class and inputs (its upstream nodes' included) match the previous prompt's is not executed
+ * again, is listed in {@code execution_cached}, and its earlier UI output shows in the new history
+ * entry. A node class can be made to raise (as a node that runs out of GPU memory does): the prompt
+ * ends with {@code status_str: error} and an {@code execution_error} message, keeping the outputs
+ * of the nodes that ran before. History is capped at {@code MAXIMUM_HISTORY_SIZE}, oldest dropped;
+ * {@link #restart()} empties it, as a process restart does. It counts the images it saved: the
+ * truth a test compares the meter with.
  */
 public final class ComfyUiStandIn implements AutoCloseable {
   /** ComfyUI's {@code MAXIMUM_HISTORY_SIZE} (execution.py). */
   public static final int MAXIMUM_HISTORY_SIZE = 10_000;
 
-  private static final Set<String> OUTPUT_NODES = Set.of("SaveImage", "PreviewImage");
+  private static final Set<String> OUTPUT_NODES =
+      Set.of("SaveImage", "PreviewImage", "SaveImageWebsocket");
   private static final Set<String> NODES =
-      Set.of("EmptyImage", "EmptyLatentImage", "VAEDecode", "SaveImage", "PreviewImage");
+      Set.of(
+          "EmptyImage",
+          "EmptyLatentImage",
+          "VAEDecode",
+          "SaveImage",
+          "PreviewImage",
+          "SaveImageWebsocket");
 
   private record Item(
       Number number,
@@ -662,6 +670,8 @@ public final class ComfyUiStandIn implements AutoCloseable {
             case "VAEDecode" -> new NodeResult(batch, null);
             case "SaveImage" -> new NodeResult(batch, save(inputs, batch));
             case "PreviewImage" -> new NodeResult(batch, preview(batch));
+            // websocket_image_save.py: the images go to the client's socket; no UI output, no file.
+            case "SaveImageWebsocket" -> new NodeResult(batch, null);
             default -> throw new IllegalStateException(type);
           };
       executed.add(node);

@@ -35,6 +35,14 @@ public final class ComfyWorkflows {
     return graph;
   }
 
+  /** A batch sent to the client's websocket ({@code SaveImageWebsocket}): nothing saved. */
+  public static Map<String, Object> toWebsocket(int batch, long seed) {
+    Map<String, Object> graph = new LinkedHashMap<>();
+    graph.put("1", emptyImage(batch, seed));
+    graph.put("2", node("SaveImageWebsocket", Map.of("images", List.of("1", 0))));
+    return graph;
+  }
+
   /** Two save nodes, of batches {@code first} and {@code second}. */
   public static Map<String, Object> twoSaves(int first, int second, long seed) {
     Map<String, Object> graph = save(first, seed);
