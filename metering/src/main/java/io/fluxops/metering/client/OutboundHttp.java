@@ -18,6 +18,10 @@ public final class OutboundHttp {
     // Never resend a POST on a stale keep-alive connection behind our back: BFL has no
     // idempotency key, so a silent resend is a silent double count.
     System.setProperty("sun.net.http.retryPost", "false");
+    // Closing an answer not read to its end closes the socket, instead of leaving the rest to the
+    // JDK's keep-alive cleaner: otherwise a report's deadline (a disconnect() from the watchdog)
+    // does not stop a server that drips its answer, and the read goes on to the answer's end.
+    System.setProperty("http.KeepAlive.remainingData", "0");
   }
 
   private OutboundHttp() {}
