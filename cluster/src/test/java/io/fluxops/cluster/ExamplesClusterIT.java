@@ -61,10 +61,15 @@ class ExamplesClusterIT {
     Fixtures.deleteFluxDeployments(cluster, NAMESPACE);
   }
 
+  /** The manifests in examples/, examples/model-cache/ and examples/servers/. */
   static Stream<Path> examples() throws IOException {
-    try (Stream<Path> files = Files.list(RealCluster.REPO_ROOT.resolve("examples"))) {
-      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+    List<Path> all = new java.util.ArrayList<>();
+    for (String dir : List.of("examples", "examples/model-cache", "examples/servers")) {
+      try (Stream<Path> files = Files.list(RealCluster.REPO_ROOT.resolve(dir))) {
+        files.filter(f -> f.toString().endsWith(".yaml")).forEach(all::add);
+      }
     }
+    return all.stream().sorted();
   }
 
   @ParameterizedTest
@@ -180,7 +185,33 @@ class ExamplesClusterIT {
             List.of(
                 "gpu: {type: rtx-4090}",
                 "gpu: {type: rtx-4090}\n  autoscaling: {queue: {source: redis}}"),
-            SpecRules.REDIS_QUEUE_CONFIGURED_MESSAGE));
+            SpecRules.REDIS_QUEUE_CONFIGURED_MESSAGE),
+        Arguments.of(
+            "relay counting on a NIM",
+            List.of(
+                "secretRef: {name: bfl-license}\n  server:\n",
+                "secretRef: {name: bfl-license}\n    counting: relay\n  server:\n    api: nim\n"),
+            SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE),
+        Arguments.of(
+            "proxy counting on a custom server",
+            List.of(
+                "secretRef: {name: bfl-license}\n",
+                "secretRef: {name: bfl-license}\n    counting: proxy\n"),
+            SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE),
+        Arguments.of(
+            "comfyui counting on an OpenAI-style server",
+            List.of(
+                "secretRef: {name: bfl-license}\n  server:\n",
+                "secretRef: {name: bfl-license}\n    counting: comfyui\n  server:\n"
+                    + "    api: openai\n"),
+            SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE),
+        Arguments.of(
+            "a ComfyUI queue on a NIM",
+            List.of(
+                "secretRef: {name: bfl-license}\n  server:\n",
+                "secretRef: {name: bfl-license}\n  autoscaling: {queue: {source: comfyui}}\n"
+                    + "  server:\n    api: nim\n"),
+            SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -26,6 +26,18 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @ValidationRule(
     value = SpecRules.TOKEN_APART_FROM_LICENSE,
     message = SpecRules.TOKEN_APART_FROM_LICENSE_MESSAGE)
+@ValidationRule(
+    value = SpecRules.PROXY_NEEDS_KNOWN_API,
+    message = SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE)
+@ValidationRule(
+    value = SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI,
+    message = SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE)
+@ValidationRule(
+    value = SpecRules.KNOWN_SERVERS_DO_NOT_REPORT,
+    message = SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE)
+@ValidationRule(
+    value = SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI,
+    message = SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE)
 public class FluxDeploymentSpec {
 
   @Required

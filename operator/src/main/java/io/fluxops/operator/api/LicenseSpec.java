@@ -25,12 +25,15 @@ public class LicenseSpec {
   @JsonPropertyDescription("Base URL of the usage API.")
   private String usageEndpoint = BFL_USAGE_ENDPOINT;
 
-  @Default("relay")
   @SchemaFrom(type = CountingMode.class)
   @JsonPropertyDescription(
-      "relay: the server posts {\"number_of_generations\": n} to FLUXOPS_USAGE_URL (BFL's own"
-          + " request shape). metric: the sidecar reads a counter the server exposes.")
-  private String counting = CountingMode.RELAY.value();
+      "How the sidecar counts images; unset, the one spec.server.api presets. relay: the server"
+          + " posts {\"number_of_generations\": n} to FLUXOPS_USAGE_URL (BFL's own request shape;"
+          + " custom). metric: the sidecar reads a counter the server exposes (custom). proxy: the"
+          + " sidecar takes the serving port and counts the images in the server's answers (nim,"
+          + " openai). comfyui: the sidecar counts the saved images of each prompt in ComfyUI's"
+          + " history (comfyui).")
+  private String counting;
 
   @JsonPropertyDescription("For counting metric: the counter of generated images.")
   private MetricCountingSpec metric;
@@ -51,6 +54,7 @@ public class LicenseSpec {
     this.usageEndpoint = usageEndpoint;
   }
 
+  /** The counting as written in the spec; {@code null} for the preset's. */
   public String getCounting() {
     return counting;
   }

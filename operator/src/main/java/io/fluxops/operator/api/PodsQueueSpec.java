@@ -13,10 +13,11 @@ public class PodsQueueSpec {
 
   @Min(1)
   @Max(65535)
-  @Default("8080")
-  @JsonPropertyDescription("Port of the metrics endpoint in each pod.")
+  @JsonPropertyDescription(
+      "Port of the metrics endpoint in each pod. Unset: 9469, the metering sidecar's, when it"
+          + " counts by proxy or comfyui (it exposes the pod's flux_queue_depth); 8080 otherwise.")
   @JsonDeserialize(using = LenientInt.class)
-  private int port = 8080;
+  private Integer port;
 
   @Default("/metrics")
   @JsonPropertyDescription("Path of the metrics endpoint.")
@@ -26,11 +27,12 @@ public class PodsQueueSpec {
   @JsonPropertyDescription("Gauge of queued plus running generations; summed over its series.")
   private String metric = "flux_queue_depth";
 
-  public int getPort() {
+  /** The port as written in the spec; {@code null} for the default. */
+  public Integer getPort() {
     return port;
   }
 
-  public void setPort(int port) {
+  public void setPort(Integer port) {
     this.port = port;
   }
 

@@ -3,7 +3,6 @@ package io.fluxops.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The queue the autoscaler reads. */
@@ -16,13 +15,12 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = SpecRules.REDIS_QUEUE_CONFIGURED_MESSAGE)
 public class QueueSpec {
 
-  @Default("pods")
   @SchemaFrom(type = QueueSourceType.class)
   @JsonPropertyDescription(
       "pods (each ready pod's Prometheus metric, summed), comfyui (each ready pod's GET"
           + " /prompt exec_info.queue_remaining), prometheus (an instant query) or redis (a list"
-          + " or stream length).")
-  private String source = QueueSourceType.PODS.value();
+          + " or stream length). Unset: comfyui for server.api comfyui, pods otherwise.")
+  private String source;
 
   @JsonPropertyDescription("For source pods: the metric each pod exposes.")
   private PodsQueueSpec pods;
@@ -36,6 +34,7 @@ public class QueueSpec {
   @JsonPropertyDescription("For source redis: the server and the key.")
   private RedisQueueSpec redis;
 
+  /** The source as written in the spec; {@code null} for the preset's. */
   public String getSource() {
     return source;
   }

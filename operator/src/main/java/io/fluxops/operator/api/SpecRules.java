@@ -71,5 +71,50 @@ public final class SpecRules {
           + " same Secret: keep the Hugging Face token and the BFL key in two Secrets, so that"
           + " the loader never mounts the key and the sidecar never the token";
 
+  /** spec.server.api with its CRD default, for rules that sit on the spec. */
+  private static final String API = "(has(self.server.api) ? self.server.api : 'custom')";
+
+  private static final String COUNTING_SET = "has(self.license) && has(self.license.counting)";
+
+  public static final String PROXY_NEEDS_KNOWN_API =
+      "!("
+          + COUNTING_SET
+          + ") || self.license.counting != 'proxy' || "
+          + API
+          + " in ['nim', 'openai']";
+  public static final String PROXY_NEEDS_KNOWN_API_MESSAGE =
+      "spec.license.counting proxy counts the images in the answers of an API the sidecar knows:"
+          + " set spec.server.api to nim or openai, whichever your server speaks; a server that"
+          + " posts its own counts uses counting relay, one with an image counter counting metric";
+
+  public static final String COMFYUI_COUNTING_NEEDS_COMFYUI =
+      "!(" + COUNTING_SET + ") || self.license.counting != 'comfyui' || " + API + " == 'comfyui'";
+  public static final String COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE =
+      "spec.license.counting comfyui follows ComfyUI's own history: set spec.server.api to"
+          + " comfyui, or remove spec.license.counting to count the way your server's api presets";
+
+  public static final String KNOWN_SERVERS_DO_NOT_REPORT =
+      "!("
+          + COUNTING_SET
+          + ") || !(self.license.counting in ['relay', 'metric']) || "
+          + API
+          + " == 'custom'";
+  public static final String KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE =
+      "spec.license.counting relay and metric need a server that reports by itself, and ComfyUI,"
+          + " NIMs and OpenAI-style servers neither post usage nor expose an image counter: remove"
+          + " spec.license.counting to count the way spec.server.api presets (comfyui, or proxy"
+          + " for nim and openai), or set spec.server.api to custom if your server reports itself";
+
+  public static final String COMFYUI_QUEUE_NEEDS_COMFYUI =
+      "!has(self.autoscaling) || !has(self.autoscaling.queue) ||"
+          + " !has(self.autoscaling.queue.source) || self.autoscaling.queue.source != 'comfyui'"
+          + " || "
+          + API
+          + " in ['custom', 'comfyui']";
+  public static final String COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE =
+      "spec.autoscaling.queue.source comfyui reads ComfyUI's GET /prompt, which nim and openai"
+          + " servers do not have: use queue.source pods (the sidecar's count of requests in"
+          + " flight), prometheus or redis";
+
   private SpecRules() {}
 }

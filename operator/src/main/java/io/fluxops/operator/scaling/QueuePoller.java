@@ -107,7 +107,9 @@ final class QueuePoller implements ResourceFetcher<QueueReading, FluxDeployment>
     String configuration =
         SERIALIZATION.asJson(spec.spec().getAutoscaling().getQueue())
             + "|"
-            + spec.spec().getServer().getPort();
+            + spec.servingPort()
+            + "|"
+            + spec.podsQueuePort();
     if (old != null && old.configuration().equals(configuration)) {
       return old;
     }

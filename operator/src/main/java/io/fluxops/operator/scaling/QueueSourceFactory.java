@@ -39,18 +39,16 @@ final class QueueSourceFactory {
     return switch (type) {
       case PODS -> {
         PodsQueueSpec podsSpec = queue.getPods() == null ? new PodsQueueSpec() : queue.getPods();
+        int port = spec.podsQueuePort();
         yield new PodsQueueSource(
-            () -> readyEndpoints(pods.get(), spec, podsSpec.getPort()),
+            () -> readyEndpoints(pods.get(), spec, port),
             podsSpec.getPath(),
             podsSpec.getMetric(),
             scraper);
       }
       case COMFYUI -> {
         ComfyUiQueueSpec comfy = queue.getComfyui();
-        int port =
-            comfy == null || comfy.getPort() == null
-                ? spec.spec().getServer().getPort()
-                : comfy.getPort();
+        int port = comfy == null || comfy.getPort() == null ? spec.servingPort() : comfy.getPort();
         yield new ComfyUiQueueSource(() -> readyEndpoints(pods.get(), spec, port), scraper);
       }
       case PROMETHEUS ->

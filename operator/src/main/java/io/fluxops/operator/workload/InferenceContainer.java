@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fluxops.operator.api.CountingMode;
+import io.fluxops.operator.api.ServerApi;
 import io.fluxops.operator.api.ServerSpec;
 import io.fluxops.operator.gpu.GpuLabels;
 import io.fluxops.operator.gpu.GpuPlacement;
@@ -33,6 +35,9 @@ final class InferenceContainer {
   /** A first TensorRT engine build of the FLUX transformer takes many minutes: up to 45. */
   private static final int STARTUP_FAILURES_TENSORRT = 270;
 
+  /** Two of the sidecar's ComfyUI poll intervals (1 s by default). */
+  static final long COMFYUI_FINAL_READ_SECONDS = 2L;
+
   private InferenceContainer() {}
 
   static Container build(ValidatedSpec v, Optional<ServedModel> served) {
@@ -42,20 +47,35 @@ final class InferenceContainer {
             .withName(PodLayout.INFERENCE_CONTAINER)
             .withImage(server.getImage())
             .withEnv(env(v, served))
-            .addNewPort()
-            .withName(PodLayout.HTTP_PORT_NAME)
-            .withContainerPort(server.getPort())
-            .withProtocol("TCP")
-            .endPort()
             .withResources(resources(server.getResources(), v.spec().getGpu().getCount()))
             .withVolumeMounts(mounts(v))
             .withStartupProbe(
                 httpProbe(
-                    server,
+                    v,
                     STARTUP_PERIOD_SECONDS,
                     v.tensorRt().enabled() ? STARTUP_FAILURES_TENSORRT : STARTUP_FAILURES_PLAIN))
-            .withReadinessProbe(httpProbe(server, 5, 3))
+            .withReadinessProbe(httpProbe(v, 5, 3))
             .withSecurityContext(SecurityContexts.container(false));
+    if (!v.proxied()) {
+      // Proxied, the sidecar declares the serving port: the server's own is on the loopback, and
+      // nothing outside the pod may reach it.
+      builder
+          .addNewPort()
+          .withName(PodLayout.HTTP_PORT_NAME)
+          .withContainerPort(v.listenPort())
+          .withProtocol("TCP")
+          .endPort();
+    }
+    if (v.metered() && v.counting() == CountingMode.COMFYUI) {
+      // ComfyUI's history lives in its memory: hold its SIGTERM back long enough for the sidecar
+      // to read the prompts that finished in its last poll interval.
+      builder
+          .withNewLifecycle()
+          .withNewPreStop()
+          .withNewSleep(COMFYUI_FINAL_READ_SECONDS)
+          .endPreStop()
+          .endLifecycle();
+    }
     if (!server.getCommand().isEmpty()) {
       builder.withCommand(server.getCommand());
     }
@@ -73,6 +93,13 @@ final class InferenceContainer {
     if (v.metered() && v.counting() == CountingMode.RELAY) {
       env.add(plain(PodLayout.ENV_USAGE_URL, usageUrl(v)));
     }
+    if (v.api() != ServerApi.CUSTOM) {
+      // Where to listen, for servers that take it as arguments: $(FLUXOPS_SERVER_PORT) in args.
+      // A custom server keeps today's environment, so an operator upgrade restarts no GPU pod.
+      env.add(plain(PodLayout.ENV_SERVER_HOST, v.listenHost()));
+      env.add(plain(PodLayout.ENV_SERVER_PORT, Integer.toString(v.listenPort())));
+    }
+    v.api().portEnv().ifPresent(name -> env.add(plain(name, Integer.toString(v.listenPort()))));
     if (v.tensorRt().enabled()) {
       env.add(plain(PodLayout.ENV_TRT_MODE, v.tensorRt().value()));
       env.add(plain(PodLayout.ENV_TRT_ENGINE_DIR, PodLayout.TENSORRT_ENGINE_DIR));
@@ -167,11 +194,17 @@ final class InferenceContainer {
     return builder.build();
   }
 
-  private static Probe httpProbe(ServerSpec server, int periodSeconds, int failureThreshold) {
+  /**
+   * Probes the serving port: proxied, that is the sidecar's, which forwards the probe to the server
+   * (a probe's named port must be one of its own container's, hence the number).
+   */
+  private static Probe httpProbe(ValidatedSpec v, int periodSeconds, int failureThreshold) {
+    IntOrString port =
+        v.proxied() ? new IntOrString(v.servingPort()) : new IntOrString(PodLayout.HTTP_PORT_NAME);
     return new ProbeBuilder()
         .withNewHttpGet()
-        .withPath(server.getReadinessPath())
-        .withNewPort(PodLayout.HTTP_PORT_NAME)
+        .withPath(v.readinessPath())
+        .withPort(port)
         .endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withTimeoutSeconds(2)

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fluxops.operator.api.CountingMode;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.LicenseSpec;
 import io.fluxops.operator.api.MetricCountingSpec;
@@ -31,20 +30,44 @@ final class MeteringSidecar {
 
   private MeteringSidecar() {}
 
+  /**
+   * Memory the sidecar asks for: its RSS stays under 64 MiB interpreted; as a proxy with C1 it
+   * peaked at 69.6 MiB after 100 concurrent 2 MiB answers (BENCHMARKS.md, "Proxy counting").
+   */
+  private static final String MEMORY_REQUEST = "64Mi";
+
+  private static final String PROXY_MEMORY_REQUEST = "80Mi";
+
   static Container build(FluxDeployment fd, ValidatedSpec v, String image) {
-    return new ContainerBuilder()
-        .withName(PodLayout.METERING_CONTAINER)
-        .withImage(image)
-        .withRestartPolicy(RESTART_ALWAYS)
-        .withEnv(env(fd, v))
-        .addNewPort()
-        .withName(PodLayout.METERING_PORT_NAME)
-        .withContainerPort(PodLayout.METERING_PORT)
-        .withProtocol("TCP")
-        .endPort()
+    var builder =
+        new ContainerBuilder()
+            .withName(PodLayout.METERING_CONTAINER)
+            .withImage(image)
+            .withRestartPolicy(RESTART_ALWAYS)
+            .withEnv(env(fd, v))
+            .addNewPort()
+            .withName(PodLayout.METERING_PORT_NAME)
+            .withContainerPort(PodLayout.METERING_PORT)
+            .withProtocol("TCP")
+            .endPort();
+    if (v.proxied()) {
+      // The sidecar owns the serving port: the Service, the probes and every client reach the
+      // server through it. Counting answers needs the JIT (BENCHMARKS.md, "Proxy counting"), so
+      // the image's entrypoint is repeated with the proxy's flags instead of -Xint.
+      builder
+          .addNewPort()
+          .withName(PodLayout.HTTP_PORT_NAME)
+          .withContainerPort(v.servingPort())
+          .withProtocol("TCP")
+          .endPort()
+          .withCommand(
+              io.fluxops.common.MeteringSidecar.imageCommand(
+                  io.fluxops.common.MeteringSidecar.PROXY_JVM_FLAGS));
+    }
+    return builder
         .withNewResources()
         .addToRequests("cpu", new Quantity("50m"))
-        .addToRequests("memory", new Quantity("64Mi"))
+        .addToRequests("memory", new Quantity(v.proxied() ? PROXY_MEMORY_REQUEST : MEMORY_REQUEST))
         .addToLimits("memory", new Quantity("128Mi"))
         .endResources()
         .addNewVolumeMount()
@@ -96,12 +119,23 @@ final class MeteringSidecar {
     env.add(plain("FLUXOPS_LISTEN_PORT", Integer.toString(PodLayout.METERING_PORT)));
     env.add(plain("FLUXOPS_USAGE_PORT", Integer.toString(PodLayout.USAGE_PORT)));
     env.add(plain("FLUXOPS_COUNTING", v.counting().value()));
-    if (v.counting() == CountingMode.METRIC) {
-      MetricCountingSpec metric =
-          license.getMetric() == null ? new MetricCountingSpec() : license.getMetric();
-      env.add(
-          plain("FLUXOPS_METRIC_URL", "http://127.0.0.1:" + metric.getPort() + metric.getPath()));
-      env.add(plain("FLUXOPS_METRIC_NAME", metric.getName()));
+    switch (v.counting()) {
+      case METRIC -> {
+        MetricCountingSpec metric =
+            license.getMetric() == null ? new MetricCountingSpec() : license.getMetric();
+        env.add(
+            plain("FLUXOPS_METRIC_URL", "http://127.0.0.1:" + metric.getPort() + metric.getPath()));
+        env.add(plain("FLUXOPS_METRIC_NAME", metric.getName()));
+      }
+      case PROXY -> {
+        env.add(plain("FLUXOPS_SERVER_API", v.api().value()));
+        env.add(plain("FLUXOPS_PROXY_PORT", Integer.toString(v.servingPort())));
+        env.add(plain("FLUXOPS_UPSTREAM_URL", loopback(v.listenPort())));
+      }
+      case COMFYUI -> env.add(plain("FLUXOPS_UPSTREAM_URL", loopback(v.servingPort())));
+      case RELAY -> {
+        // The server posts to the usage port, which the sidecar always serves.
+      }
     }
     env.add(
         new EnvVarBuilder()
@@ -115,6 +149,10 @@ final class MeteringSidecar {
     env.add(plain("FLUXOPS_INSTANCE", fd.getMetadata().getName()));
     env.add(plain("FLUXOPS_GPU", v.gpuType().value()));
     return env;
+  }
+
+  private static String loopback(int port) {
+    return "http://" + ValidatedSpec.LOOPBACK + ":" + port;
   }
 
   private static Probe probe(String path, int periodSeconds, int failureThreshold) {

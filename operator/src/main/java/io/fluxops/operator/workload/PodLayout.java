@@ -18,6 +18,9 @@ public final class PodLayout {
    */
   public static final int USAGE_PORT = io.fluxops.common.MeteringSidecar.USAGE_PORT;
 
+  /** With counting proxy, the server's port on the pod's loopback, behind the sidecar. */
+  public static final int UPSTREAM_PORT = io.fluxops.common.MeteringSidecar.UPSTREAM_PORT;
+
   /** Where the licence key file appears in the sidecar, and only there. */
   public static final String LICENSE_DIR = "/var/run/secrets/fluxops/license";
 
@@ -40,6 +43,8 @@ public final class PodLayout {
   public static final String ENV_USAGE_URL = "FLUXOPS_USAGE_URL";
   public static final String ENV_MODEL = "FLUXOPS_MODEL";
   public static final String ENV_GPU_TYPE = "FLUXOPS_GPU_TYPE";
+  public static final String ENV_SERVER_HOST = "FLUXOPS_SERVER_HOST";
+  public static final String ENV_SERVER_PORT = "FLUXOPS_SERVER_PORT";
   public static final String ENV_TRT_MODE = "FLUXOPS_TENSORRT_MODE";
   public static final String ENV_TRT_ENGINE_DIR = "TRT_ENGINE_DIR";
   public static final String ENV_TRT_TRANSFORMER_PRECISION = "TRT_TRANSFORMER_PRECISION";
@@ -58,6 +63,8 @@ public final class PodLayout {
           ENV_USAGE_URL,
           ENV_MODEL,
           ENV_GPU_TYPE,
+          ENV_SERVER_HOST,
+          ENV_SERVER_PORT,
           ENV_TRT_MODE,
           ENV_TRT_ENGINE_DIR,
           ENV_TRT_TRANSFORMER_PRECISION,

@@ -18,13 +18,12 @@ public final class PodPorts {
   private PodPorts() {}
 
   /**
-   * The pod's number for a port of the FluxDeployment: {@code server.port} is the port named
-   * {@value PodLayout#HTTP_PORT_NAME}, the sidecar's the one named {@value
-   * PodLayout#METERING_PORT_NAME}; any other port, or a pod that does not declare the name, is
-   * reached at the number itself.
+   * The pod's number for a port of the FluxDeployment: the serving port is the one named {@value
+   * PodLayout#HTTP_PORT_NAME}, the sidecar's the one named {@value PodLayout#METERING_PORT_NAME};
+   * any other port, or a pod that does not declare the name, is reached at the number itself.
    */
   public static int resolve(Pod pod, ValidatedSpec spec, int port) {
-    if (port == spec.spec().getServer().getPort()) {
+    if (port == spec.servingPort()) {
       return named(pod, PodLayout.HTTP_PORT_NAME).orElse(port);
     }
     if (port == PodLayout.METERING_PORT) {

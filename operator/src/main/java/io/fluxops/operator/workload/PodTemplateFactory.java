@@ -49,6 +49,9 @@ public final class PodTemplateFactory {
           .addAllToVolumes(MeteringSidecar.volumes(v))
           .endSpec();
     }
+    if (!v.spec().getServer().getImagePullSecrets().isEmpty()) {
+      spec.editSpec().withImagePullSecrets(v.spec().getServer().getImagePullSecrets()).endSpec();
+    }
     if (!placement.getNodeSelector().isEmpty()) {
       spec.editSpec().withNodeSelector(placement.getNodeSelector()).endSpec();
     }

@@ -15,6 +15,7 @@ import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.QueueSpec;
 import io.fluxops.operator.api.RedisKeyType;
 import io.fluxops.operator.api.SchemaLimits;
+import io.fluxops.operator.api.ServerApi;
 import io.fluxops.operator.api.SpecRules;
 import io.fluxops.operator.api.TensorRtMode;
 import java.util.ArrayList;
@@ -59,13 +60,19 @@ public final class SpecValidator {
     Optional<GpuType> gpu = checkGpu(spec, problems);
     TensorRtMode tensorRt = checkTensorRt(spec, gpu, problems);
     checkReplicas(spec, problems);
-    QueueSourceType queueSource = checkAutoscaling(spec.getAutoscaling(), problems);
-    CountingMode counting = checkLicense(spec, model, problems);
-    checkServer(spec, problems);
+    ServerApi api = checkApi(spec, problems);
+    QueueSourceType queueSource = checkAutoscaling(spec.getAutoscaling(), api, problems);
+    CountingMode counting = checkLicense(spec, model, api, problems);
+    boolean proxied = model.map(FluxModel::metered).orElse(false) && counting == CountingMode.PROXY;
+    int servingPort = checkServer(spec, api, proxied, problems);
     model.ifPresent(m -> checkModelCache(spec, m, problems));
     if (!problems.isEmpty()) {
       return new Invalid(List.copyOf(problems));
     }
+    String readinessPath =
+        spec.getServer().getReadinessPath() == null
+            ? api.readinessPath()
+            : spec.getServer().getReadinessPath();
     return new Valid(
         new ValidatedSpec(
             spec,
@@ -73,7 +80,18 @@ public final class SpecValidator {
             gpu.orElseThrow(),
             tensorRt,
             model.orElseThrow().metered() ? counting : null,
-            queueSource));
+            queueSource,
+            api,
+            servingPort,
+            readinessPath));
+  }
+
+  private static ServerApi checkApi(FluxDeploymentSpec spec, List<String> problems) {
+    if (spec.getServer() == null) {
+      return ServerApi.CUSTOM;
+    }
+    return parseOptional(ServerApi.class, spec.getServer().getApi(), "spec.server.api", problems)
+        .orElse(ServerApi.CUSTOM);
   }
 
   private static Optional<GpuType> checkGpu(FluxDeploymentSpec spec, List<String> problems) {
@@ -114,27 +132,31 @@ public final class SpecValidator {
     }
   }
 
-  private static QueueSourceType checkAutoscaling(AutoscalingSpec as, List<String> problems) {
+  private static QueueSourceType checkAutoscaling(
+      AutoscalingSpec as, ServerApi api, List<String> problems) {
     if (as == null) {
       return null;
     }
     if (as.getMinReplicas() > as.getMaxReplicas()) {
       problems.add(SpecRules.MIN_NOT_ABOVE_MAX_MESSAGE);
     }
-    QueueSourceType source = checkQueue(as.getQueue(), problems);
+    QueueSourceType source = checkQueue(as.getQueue(), api, problems);
     if (as.getMinReplicas() == 0 && source != null && !source.outsidePods()) {
       problems.add(SpecRules.ZERO_NEEDS_EXTERNAL_QUEUE_MESSAGE);
     }
     return source;
   }
 
-  private static QueueSourceType checkQueue(QueueSpec queue, List<String> problems) {
-    if (queue == null) {
-      return QueueSourceType.PODS;
+  private static QueueSourceType checkQueue(QueueSpec queue, ServerApi api, List<String> problems) {
+    if (queue == null || queue.getSource() == null) {
+      return api.defaultQueueSource();
     }
     Optional<QueueSourceType> source =
         parseOptional(
             QueueSourceType.class, queue.getSource(), "spec.autoscaling.queue.source", problems);
+    if (source.isPresent() && !api.hasQueue(source.get())) {
+      problems.add(SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE);
+    }
     if (source.orElse(null) == QueueSourceType.PROMETHEUS) {
       var prometheus = queue.getPrometheus();
       if (prometheus == null || blank(prometheus.getUrl()) || blank(prometheus.getQuery())) {
@@ -165,7 +187,7 @@ public final class SpecValidator {
   }
 
   private static CountingMode checkLicense(
-      FluxDeploymentSpec spec, Optional<FluxModel> model, List<String> problems) {
+      FluxDeploymentSpec spec, Optional<FluxModel> model, ServerApi api, List<String> problems) {
     LicenseSpec license = spec.getLicense();
     if (license == null) {
       if (model.isPresent() && model.get().metered()) {
@@ -191,9 +213,17 @@ public final class SpecValidator {
               + "\" is not an http(s) URL: leave it unset for "
               + LicenseSpec.BFL_USAGE_ENDPOINT);
     }
-    return parseOptional(
-            CountingMode.class, license.getCounting(), "spec.license.counting", problems)
-        .orElse(CountingMode.RELAY);
+    Optional<CountingMode> counting =
+        parseOptional(CountingMode.class, license.getCounting(), "spec.license.counting", problems);
+    if (counting.isPresent() && !api.canCount(counting.get())) {
+      problems.add(
+          switch (counting.get()) {
+            case PROXY -> SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE;
+            case COMFYUI -> SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE;
+            case RELAY, METRIC -> SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE;
+          });
+    }
+    return counting.orElse(api.defaultCounting());
   }
 
   private static void checkModelCache(
@@ -266,17 +296,30 @@ public final class SpecValidator {
     }
   }
 
-  private static void checkServer(FluxDeploymentSpec spec, List<String> problems) {
+  /** Checks spec.server; answers the serving port, the spec's or the preset's. */
+  private static int checkServer(
+      FluxDeploymentSpec spec, ServerApi api, boolean proxied, List<String> problems) {
     var server = spec.getServer();
     if (server == null || blank(server.getImage())) {
       problems.add("spec.server.image is required: the container image of the inference server");
-      return;
+      return api.port();
     }
-    if (server.getPort() == PodLayout.METERING_PORT || server.getPort() == PodLayout.USAGE_PORT) {
+    int port = server.getPort() == null ? api.port() : server.getPort();
+    if (port == PodLayout.METERING_PORT || port == PodLayout.USAGE_PORT) {
       problems.add(
           "spec.server.port "
-              + server.getPort()
+              + port
               + " is a port of the metering sidecar: choose another port for the server");
+    }
+    if (proxied && port == PodLayout.UPSTREAM_PORT) {
+      problems.add(
+          "spec.server.port "
+              + port
+              + " is where the server itself listens behind the sidecar with counting proxy:"
+              + " choose another serving port");
+    }
+    for (var pullSecret : server.getImagePullSecrets()) {
+      checkName(pullSecret.getName(), "spec.server.imagePullSecrets[].name", problems);
     }
     String licenseSecret =
         spec.getLicense() == null || spec.getLicense().getSecretRef() == null
@@ -284,7 +327,19 @@ public final class SpecValidator {
             : spec.getLicense().getSecretRef().getName();
     for (EnvVar env : server.getEnv()) {
       checkEnv(env, licenseSecret, problems);
+      if (api.portEnv().filter(env.getName()::equals).isPresent()) {
+        problems.add(
+            "spec.server.env "
+                + env.getName()
+                + " is set by FluxOps for server.api "
+                + api.value()
+                + " (to spec.server.port, or to "
+                + PodLayout.UPSTREAM_PORT
+                + " on 127.0.0.1 behind the sidecar with counting proxy): remove it, and set"
+                + " spec.server.port to change the serving port");
+      }
     }
+    return port;
   }
 
   private static void checkEnv(EnvVar env, String licenseSecret, List<String> problems) {

@@ -70,8 +70,7 @@ public final class WorkloadFactory {
   /** The Service in front of the inference port (and the sidecars' metrics, when metered). */
   public static Service service(FluxDeployment fd, ValidatedSpec v) {
     List<ServicePort> ports = new ArrayList<>();
-    ports.add(
-        port(PodLayout.HTTP_PORT_NAME, v.spec().getServer().getPort(), PodLayout.HTTP_PORT_NAME));
+    ports.add(port(PodLayout.HTTP_PORT_NAME, v.servingPort(), PodLayout.HTTP_PORT_NAME));
     if (v.metered()) {
       ports.add(
           port(

@@ -45,6 +45,11 @@ class CelRulesTest {
       "model: flux-1-schnell\ngpu: {type: rtx-4090}\nserver: {image: example.com/flux:1}\n";
   private static final String LICENSE = "license: {secretRef: {name: bfl-license}}\n";
 
+  /** A licensed model, for the rules on counting. */
+  private static final String DEV_LICENSED =
+      "model: flux-1-dev\ngpu: {type: rtx-4090}\nserver: {image: example.com/flux:1}\n"
+          + "license: {secretRef: {name: bfl-license}}\n";
+
   static Stream<Arguments> cases() {
     return Stream.of(
         Arguments.of(
@@ -100,12 +105,51 @@ class CelRulesTest {
             BASE.replace("flux-1-schnell", "flux-1-dev")
                 + LICENSE
                 + "modelCache: {claimName: w, source: {huggingface: {tokenSecretRef: {name:"
-                + " bfl-license}}}}\n"));
+                + " bfl-license}}}}\n"),
+        Arguments.of(
+            SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE, dev("nim", "proxy"), dev("custom", "proxy")),
+        Arguments.of(
+            SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE,
+            dev("openai", "proxy"),
+            dev("comfyui", "proxy")),
+        Arguments.of(
+            SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE,
+            dev("comfyui", "comfyui"),
+            dev("nim", "comfyui")),
+        Arguments.of(
+            SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE,
+            dev("comfyui", "comfyui"),
+            DEV_LICENSED.replace("}}", "}, counting: comfyui}")),
+        Arguments.of(
+            SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE,
+            dev("custom", "relay"),
+            dev("nim", "relay")),
+        Arguments.of(
+            SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE,
+            dev("custom", "metric"),
+            dev("comfyui", "metric")),
+        Arguments.of(
+            SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE,
+            DEV_LICENSED.replace("}}", "}, counting: relay}"),
+            dev("openai", "metric")),
+        Arguments.of(
+            SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE,
+            BASE.replace("{image:", "{api: comfyui, image:")
+                + "autoscaling: {queue: {source: comfyui}}\n",
+            BASE.replace("{image:", "{api: nim, image:")
+                + "autoscaling: {queue: {source: comfyui}}\n"));
+  }
+
+  /** A licensed flux-1-dev whose spec.server.api and spec.license.counting are both set. */
+  private static String dev(String api, String counting) {
+    return DEV_LICENSED
+        .replace("{image:", "{api: " + api + ", image:")
+        .replace("}}", "}, counting: " + counting + "}");
   }
 
   @Test
   void everyRuleOfTheCrdHasACase() {
-    List<String> tested = cases().map(a -> (String) a.get()[0]).toList();
+    List<String> tested = cases().map(a -> (String) a.get()[0]).distinct().toList();
     assertThat(rules()).extracting(Rule::message).containsExactlyInAnyOrderElementsOf(tested);
   }
 

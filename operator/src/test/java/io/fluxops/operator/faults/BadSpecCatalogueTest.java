@@ -30,6 +30,9 @@ class BadSpecCatalogueTest {
   /** A bad FluxDeployment: its name, its spec as YAML, and what its Ready message contains. */
   record Case(String name, String spec, String message) {}
 
+  /** The start of a licensed flux-1-dev, for the cases on server.api and counting. */
+  private static final String DEV = "{model: flux-1-dev, gpu: {type: rtx-4090},";
+
   static final List<Case> CASES =
       List.of(
           new Case(
@@ -95,7 +98,56 @@ class BadSpecCatalogueTest {
               "no-server",
               "{model: flux-1-schnell, gpu: {type: rtx-4090}}",
               "spec.server.image is required"),
-          new Case("empty-spec", "{}", "spec.model is required"));
+          new Case("empty-spec", "{}", "spec.model is required"),
+          new Case(
+              "relay-on-nim",
+              DEV
+                  + " server: {api: nim, image: x}, license: {secretRef: {name: l}, counting: relay}}",
+              SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE),
+          new Case(
+              "metric-on-comfyui",
+              DEV
+                  + " server: {api: comfyui, image: x}, license: {secretRef: {name: l}, counting:"
+                  + " metric}}",
+              SpecRules.KNOWN_SERVERS_DO_NOT_REPORT_MESSAGE),
+          new Case(
+              "proxy-on-custom",
+              DEV + " server: {image: x}, license: {secretRef: {name: l}, counting: proxy}}",
+              SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE),
+          new Case(
+              "proxy-on-comfyui",
+              DEV
+                  + " server: {api: comfyui, image: x}, license: {secretRef: {name: l}, counting:"
+                  + " proxy}}",
+              SpecRules.PROXY_NEEDS_KNOWN_API_MESSAGE),
+          new Case(
+              "comfyui-counting-on-openai",
+              DEV
+                  + " server: {api: openai, image: x}, license: {secretRef: {name: l}, counting:"
+                  + " comfyui}}",
+              SpecRules.COMFYUI_COUNTING_NEEDS_COMFYUI_MESSAGE),
+          new Case(
+              "comfyui-queue-on-nim",
+              DEV
+                  + " server: {api: nim, image: x}, license: {secretRef: {name: l}},"
+                  + " autoscaling: {queue: {source: comfyui}}}",
+              SpecRules.COMFYUI_QUEUE_NEEDS_COMFYUI_MESSAGE),
+          new Case(
+              "unknown-api",
+              DEV + " server: {api: triton, image: x}, license: {secretRef: {name: l}}}",
+              "spec.server.api \"triton\" is not supported: use one of custom, comfyui, nim,"
+                  + " openai"),
+          new Case(
+              "nim-port-variable",
+              DEV
+                  + " server: {api: nim, image: x, env: [{name: NIM_HTTP_API_PORT, value: '8000'}]},"
+                  + " license: {secretRef: {name: l}}}",
+              "spec.server.env NIM_HTTP_API_PORT is set by FluxOps for server.api nim"),
+          new Case(
+              "serving-port-behind-the-proxy",
+              DEV
+                  + " server: {api: openai, image: x, port: 9472}, license: {secretRef: {name: l}}}",
+              "spec.server.port 9472 is where the server itself listens behind the sidecar"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static MockCluster cluster;

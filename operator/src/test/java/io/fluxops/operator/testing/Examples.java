@@ -25,15 +25,22 @@ public final class Examples {
 
   private Examples() {}
 
-  /** Every example file that holds a FluxDeployment, in examples/ and examples/model-cache/. */
+  /**
+   * Every example file that holds a FluxDeployment, in examples/, examples/model-cache/ and
+   * examples/servers/ (one per server.api preset).
+   */
   public static List<Path> fluxDeploymentFiles() {
-    try (Stream<Path> files =
-        Stream.concat(Files.list(EXAMPLES), Files.list(EXAMPLES.resolve("model-cache")))) {
-      return files
-          .filter(p -> p.toString().endsWith(".yaml"))
-          .filter(p -> read(p).contains("kind: FluxDeployment"))
-          .sorted()
-          .toList();
+    return Stream.of(EXAMPLES, EXAMPLES.resolve("model-cache"), EXAMPLES.resolve("servers"))
+        .flatMap(Examples::list)
+        .filter(p -> p.toString().endsWith(".yaml"))
+        .filter(p -> read(p).contains("kind: FluxDeployment"))
+        .sorted()
+        .toList();
+  }
+
+  private static Stream<Path> list(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList().stream();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
