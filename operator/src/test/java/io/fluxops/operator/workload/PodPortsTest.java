@@ -56,7 +56,28 @@ class PodPortsTest {
     assertThat(PodPorts.named(new Pod(), PodLayout.METERING_PORT_NAME)).isEmpty();
   }
 
+  @Test
+  void behindTheProxyTheServingPortAndTheQueueAreTheSidecars() {
+    FluxDeployment nim = Examples.load("servers/flux-1-dev-nim.yaml", "ns");
+    ValidatedSpec proxied = ((SpecValidator.Valid) SpecValidator.validate(nim.getSpec())).spec();
+    Pod pod = podOf(nim, proxied);
+    port(pod, PodLayout.HTTP_PORT_NAME, 42001);
+    port(pod, PodLayout.METERING_PORT_NAME, 42002);
+
+    assertThat(PodPorts.resolve(pod, proxied, proxied.servingPort())).isEqualTo(42001);
+    assertThat(PodPorts.resolve(pod, proxied, proxied.podsQueuePort()))
+        .as("flux_queue_depth of a NIM is the sidecar's")
+        .isEqualTo(42002);
+    assertThat(pod.getSpec().getInitContainers().get(0).getPorts())
+        .extracting(p -> p.getName())
+        .containsExactly(PodLayout.METERING_PORT_NAME, PodLayout.HTTP_PORT_NAME);
+  }
+
   private Pod podOf(FluxDeployment fd) {
+    return podOf(fd, spec);
+  }
+
+  private static Pod podOf(FluxDeployment fd, ValidatedSpec spec) {
     var template =
         WorkloadFactory.deployment(fd, spec, 1, "metering:test", java.util.Optional.empty())
             .getSpec()
