@@ -365,6 +365,21 @@ public final class KwokCluster implements AutoCloseable {
     options.forEach(
         (key, value) ->
             yaml.append("  ").append(key).append(": ").append(quote(value)).append('\n'));
+    // kube-apiserver's default Service range (10.0.0.0/24) holds 254 Services: one per
+    // FluxDeployment, the scale benchmark's 1,000 did not fit ("failed to allocate a serviceIP:
+    // range is full"). A /16, as kubeadm's default 10.96.0.0/12 is larger still.
+    yaml.append(
+        """
+        componentsPatches:
+        - name: kube-apiserver
+          extraArgs:
+          - key: service-cluster-ip-range
+            value: 10.96.0.0/16
+        - name: kube-controller-manager
+          extraArgs:
+          - key: service-cluster-ip-range
+            value: 10.96.0.0/16
+        """);
     try {
       Files.createDirectories(workDir);
       Path file = workDir.resolve(name + ".yaml");

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The operator at fleet scale on the real control plane: 1,000 FluxDeployments in 50 namespaces on
@@ -19,7 +20,7 @@ import java.util.Map;
  * written; then the API requests it made per reconcile, its RSS, and its writes in a minute of
  * idle. The mock-server figures are in BENCHMARKS.md beside these.
  *
- * <p>{@code ./mvnw -B -q -pl cluster -am test-compile -DskipTests && ./mvnw -B -q -pl cluster
+ * <p>{@code ./mvnw -B -q -pl cluster -am install -DskipTests && ./mvnw -B -q -pl cluster
  * exec:exec@cluster-scale-benchmark}
  */
 public final class ClusterScaleBenchmark {
@@ -80,11 +81,18 @@ public final class ClusterScaleBenchmark {
           .timeout(Duration.ofMinutes(5))
           .runOrThrow();
       Instant applied = Instant.now();
-      await()
-          .atMost(Duration.ofMinutes(20))
-          .pollInterval(Duration.ofSeconds(2))
-          .until(() -> settled(cluster) == total && runningPods(cluster) == total);
+      // A FluxDeployment that never converges (a reconcile stuck on a request that never
+      // returns, seen once here) is reported, not waited for past the deadline.
+      try {
+        await()
+            .atMost(Duration.ofMinutes(20))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(() -> settled(cluster) == total && runningPods(cluster) == total);
+      } catch (ConditionTimeoutException e) {
+        System.out.println("not converged after 20 min: see the operator's log");
+      }
       Instant converged = Instant.now();
+      long settled = settled(cluster);
       long rssConverged = rssKib(operator.pid());
 
       List<ApiServerWrites.Audited> requests =
@@ -100,7 +108,7 @@ public final class ClusterScaleBenchmark {
       long leaseRequests = requests.stream().filter(r -> r.resource().equals("leases")).count();
 
       Instant idleStart = Instant.now();
-      await().pollDelay(IDLE).atMost(IDLE.plusSeconds(5)).until(() -> true);
+      Thread.sleep(IDLE.toMillis());
       long idleWrites =
           ApiServerWrites.auditedSince(cluster, ChartRelease.SERVICE_ACCOUNT, idleStart).stream()
               .filter(w -> ApiServerWrites.OPERATOR_RESOURCES.contains(w.resource()))
@@ -114,7 +122,7 @@ public final class ClusterScaleBenchmark {
               Real control plane (kube-apiserver, controller-manager, scheduler %s; KWOK), %d FluxDeployments in %d namespaces, %d RTX 4090 nodes
                 apply took                          %6.1f s
                 apply to every pod Running and
-                every status written                %6.1f s
+                every status written                %6.1f s (%d of %d)
                 operator requests                   %d (%d writes, %d on its Lease), %.1f per FluxDeployment
                 operator writes in %d s of idle      %d
                 operator RSS converged / idle       %d / %d MiB
@@ -125,6 +133,8 @@ public final class ClusterScaleBenchmark {
               NODES,
               Duration.between(start, applied).toMillis() / 1000.0,
               Duration.between(start, converged).toMillis() / 1000.0,
+              settled,
+              total,
               requests.size() - leaseRequests,
               writes,
               leaseRequests,

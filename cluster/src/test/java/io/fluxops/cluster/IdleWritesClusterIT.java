@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Zero writes at idle on a real API server, which defaults and normalises what it stores (the
  * classic cause of an operator that updates forever): the API server's own request counter and its
- * audit log both show no create, update or patch from the operator for a minute.
+ * audit log both show no create, update or patch from the operator for a minute. Among the settled
+ * FluxDeployments is one that is not idle for the operator: autoscaled on a Redis queue that cannot
+ * be reached, it is reconciled every second, and those reconciles must write nothing either (each
+ * one updated its Deployment and patched its status before the operator matched stored objects as
+ * the API server keeps them: see StoredObjectMatcher).
  */
 @ExtendWith(RealCluster.class)
 class IdleWritesClusterIT {
@@ -53,7 +60,7 @@ class IdleWritesClusterIT {
   }
 
   @Test
-  void twentySettledFluxDeploymentsCostNoWritesForAMinute(KwokCluster cluster) {
+  void twentySettledFluxDeploymentsCostNoWritesForAMinute(KwokCluster cluster) throws IOException {
     StringBuilder manifests = new StringBuilder();
     for (int i = 0; i < FLUX_DEPLOYMENTS; i++) {
       // Half licensed (with a metering sidecar whose /status the operator polls), half schnell.
@@ -78,6 +85,7 @@ class IdleWritesClusterIT {
         manifests.append("  license: {secretRef: {name: bfl-license}}\n");
       }
     }
+    manifests.append("---\n").append(unreadableQueue());
     cluster.kubectl("apply", "-n", NAMESPACE, "-f", "-").stdin(manifests.toString()).runOrThrow();
     await()
         .atMost(Duration.ofMinutes(3))
@@ -91,6 +99,16 @@ class IdleWritesClusterIT {
                     .isTrue();
               }
             });
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        FluxDeployments.condition(
+                            cluster.admin(), NAMESPACE, "schnell", "Autoscaling"))
+                    .as("the Autoscaling condition of schnell, whose queue cannot be read")
+                    .hasValueSatisfying(
+                        c -> assertThat(c.getReason()).isEqualTo("QueueUnreadable")));
     // Settled: the operator has written nothing for 30 s.
     await()
         .atMost(Duration.ofMinutes(3))
@@ -109,14 +127,44 @@ class IdleWritesClusterIT {
         .until(() -> operatorWrites(cluster, start).isEmpty());
     long countedAfter = ApiServerWrites.counted(cluster);
 
-    assertThat(operatorWrites(cluster, start))
-        .as("the operator's writes in the audit log")
+    List<ApiServerWrites.Audited> writes = operatorWrites(cluster, start);
+    assertThat(writes)
+        .as(
+            () ->
+                "the operator's writes in the audit log; the first sent "
+                    + (writes.isEmpty() ? "nothing" : writes.get(0).requestObject()))
+        .isEmpty();
+    assertThat(
+            ApiServerWrites.requestsSince(cluster, ChartRelease.SERVICE_ACCOUNT, start).stream()
+                .filter(r -> r.verb().equals("get") || r.verb().equals("list"))
+                .filter(r -> ApiServerWrites.OPERATOR_RESOURCES.contains(r.resource()))
+                .toList())
+        .as("reads of what the operator owns: it works from its informers' caches")
         .isEmpty();
     assertThat(countedAfter - countedBefore)
         .as(
             "apiserver_request_total for create/update/patch of "
                 + ApiServerWrites.OPERATOR_RESOURCES)
         .isZero();
+  }
+
+  /**
+   * The schnell example autoscaled on a Redis queue at a port nothing listens on, read every second
+   * (scaled to zero, so it holds no GPU).
+   */
+  private static String unreadableQueue() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    String fxd =
+        Files.readString(RealCluster.REPO_ROOT.resolve("examples/flux-1-schnell.yaml"))
+            .replace("redis:6379", "127.0.0.1:" + closedPort)
+            .replace(
+                "scaleDownStabilizationSeconds: 600",
+                "scaleDownStabilizationSeconds: 600\n    pollIntervalSeconds: 1");
+    assertThat(fxd).contains("127.0.0.1:" + closedPort).contains("pollIntervalSeconds: 1");
+    return fxd;
   }
 
   private static List<ApiServerWrites.Audited> operatorWrites(KwokCluster cluster, Instant since) {

@@ -38,6 +38,9 @@ final class OwnedObjectEdits {
     String namespace = "ssa-" + serverSideApply;
     Fixtures.createNamespace(cluster, namespace);
     Map<String, String> result = new LinkedHashMap<>();
+    if (serverSideApply) {
+      grantPatch(cluster);
+    }
     try (OperatorProcess operator =
         OperatorProcess.start(
             cluster,
@@ -132,6 +135,42 @@ final class OwnedObjectEdits {
       Fixtures.deleteFluxDeployments(cluster, namespace);
     }
     return result;
+  }
+
+  /**
+   * Server-side apply writes with PATCH, which the chart grants only on what the production
+   * configuration patches (FluxDeployment status): for the comparison, the owned kinds too.
+   */
+  private static void grantPatch(KwokCluster cluster) {
+    cluster
+        .kubectl("apply", "-f", "-")
+        .stdin(
+            """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: fluxops-server-side-apply}
+            rules:
+            - apiGroups: ["apps"]
+              resources: ["deployments"]
+              verbs: ["patch"]
+            - apiGroups: [""]
+              resources: ["services", "serviceaccounts"]
+              verbs: ["patch"]
+            - apiGroups: ["policy"]
+              resources: ["poddisruptionbudgets"]
+              verbs: ["patch"]
+            - apiGroups: ["fluxops.io"]
+              resources: ["fluxdeployments", "fluxdeployments/status"]
+              verbs: ["patch"]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: fluxops-server-side-apply}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fluxops-server-side-apply}
+            subjects:
+            - {kind: ServiceAccount, name: fluxops, namespace: fluxops-system}
+            """)
+        .runOrThrow();
   }
 
   /** The production configuration: whether the operator uses server-side apply by default. */

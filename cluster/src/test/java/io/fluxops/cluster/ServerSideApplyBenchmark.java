@@ -8,7 +8,7 @@ import java.util.Map;
  * Server-side apply or not, measured on the real control plane ({@link OwnedObjectEdits}): both
  * modes, one after the other on one cluster, printed as the table in BENCHMARKS.md.
  *
- * <p>{@code ./mvnw -B -q -pl cluster -am test-compile -DskipTests && ./mvnw -B -q -pl cluster
+ * <p>{@code ./mvnw -B -q -pl cluster -am install -DskipTests && ./mvnw -B -q -pl cluster
  * exec:exec@server-side-apply-benchmark}
  */
 public final class ServerSideApplyBenchmark {

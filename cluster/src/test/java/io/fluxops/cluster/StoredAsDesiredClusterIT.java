@@ -48,15 +48,19 @@ class StoredAsDesiredClusterIT {
 
   static Stream<Path> examples() throws IOException {
     Path examples = RealCluster.REPO_ROOT.resolve("examples");
-    try (Stream<Path> top = Files.list(examples);
-        Stream<Path> cached = Files.list(examples.resolve("model-cache"))) {
-      return Stream.concat(top, cached)
-          .filter(p -> p.toString().endsWith(".yaml"))
-          .filter(p -> read(p).contains("kind: FluxDeployment"))
-          .sorted()
-          .toList()
-          .stream();
+    List<Path> files = new ArrayList<>();
+    for (Path dir :
+        List.of(examples, examples.resolve("model-cache"), examples.resolve("servers"))) {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> listed = Files.list(dir)) {
+          listed
+              .filter(p -> p.toString().endsWith(".yaml"))
+              .filter(p -> read(p).contains("kind: FluxDeployment"))
+              .forEach(files::add);
+        }
+      }
     }
+    return files.stream().sorted();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -151,8 +151,10 @@ public final class OperatorOptions {
       new Option(
           "FLUXOPS_SERVER_SIDE_APPLY",
           "false",
-          "Write owned objects and status with server-side apply (true) or with JSON patches and"
-              + " updates that JOSDK matches against the desired object (false).");
+          "Write owned objects and status with server-side apply (true; the ClusterRole then needs"
+              + " patch on deployments, services, serviceaccounts and poddisruptionbudgets) or with"
+              + " updates and status JSON patches, matched against the stored object (false; measured"
+              + " the same on kube-apiserver, see BENCHMARKS.md).");
 
   /** All options, for documentation and the chart. */
   public static final List<Option> ALL =

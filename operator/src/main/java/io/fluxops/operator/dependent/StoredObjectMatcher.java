@@ -17,7 +17,7 @@ import io.fabric8.zjsonpatch.JsonDiff;
  * {@code copy} for a change. On a real API server that is every Deployment: the server adds {@code
  * successThreshold: 1} to each probe, equal to {@code replicas: 1}, and {@code serviceAccount},
  * equal to the name; the SDK then updated the Deployment on every reconcile (found by the cluster
- * tests: StoredAsDesiredClusterIT, UnreadableQueueClusterIT).
+ * tests: StoredAsDesiredClusterIT, IdleWritesClusterIT).
  */
 public final class StoredObjectMatcher {
 

@@ -84,14 +84,19 @@ public record ModelCacheView(
       if (report.isPresent() && !report.get().commit().isEmpty()) {
         return complete(in, report.get().commit(), report.get().bytesTotal());
       }
+      String why =
+          in.pods().stream().anyMatch(p -> "Succeeded".equals(phase(p)))
+              ? " succeeded but its pod left no termination message naming the commit it verified"
+                  + " (is the loader image fluxops-loader?)"
+              : " succeeded but its pod, which names the commit, is gone";
       return failed(
           in,
           served,
           "LoaderError",
           "Job "
               + in.jobName()
-              + " succeeded but its pod, which names the commit, is gone: delete the Job to load"
-              + " again (the files stay on the claim: it takes seconds)");
+              + why
+              + ": delete the Job to load again (the files stay on the claim: it takes seconds)");
     }
     Optional<JobCondition> failure = condition(job, "Failed");
     if (failure.isPresent()) {

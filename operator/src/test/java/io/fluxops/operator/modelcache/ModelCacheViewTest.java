@@ -147,6 +147,29 @@ class ModelCacheViewTest {
   }
 
   @Test
+  void aSucceededJobWhosePodNamedNoCommitServesNothing() {
+    // As a KWOK node or a wrong image ends the pod: exit 0 with no report of the loader's.
+    ModelCacheView ended =
+        view(
+            Optional.of(job("Complete")),
+            List.of(terminated("p", 0, null)),
+            Optional.empty(),
+            List.of(),
+            Optional.empty());
+    ModelCacheView gone =
+        view(
+            Optional.of(job("Complete")), List.of(), Optional.empty(), List.of(), Optional.empty());
+
+    assertThat(ended.cached()).isFalse();
+    assertThat(ended.served()).isEmpty();
+    assertThat(ended.reason()).isEqualTo("LoaderError");
+    assertThat(ended.message())
+        .startsWith("Job " + JOB + " succeeded but its pod left no termination message");
+    assertThat(gone.reason()).isEqualTo("LoaderError");
+    assertThat(gone.message()).contains("its pod, which names the commit, is gone");
+  }
+
+  @Test
   void aReadyRevisionStaysReadyWhenItsJobIsRecreated() {
     ModelCacheStatus ready =
         view(
