@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fluxops.loader.standin.Content;
 import io.fluxops.loader.standin.StandInFile;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +125,29 @@ class ModelCacheTest {
         .filter(e -> e.getName().equals(name))
         .map(EnvVar::getValue)
         .findFirst();
+  }
+
+  /**
+   * Changes the spec as a user would, again on a 409: the operator writes the status meanwhile, and
+   * the edit's patch is made against the version it read.
+   */
+  private void editSpec(Consumer<FluxDeployment> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        cluster
+            .fluxDeployment(NS, NAME)
+            .edit(
+                fd -> {
+                  change.accept(fd);
+                  return fd;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Test
@@ -260,13 +285,7 @@ class ModelCacheTest {
     await().atMost(TIMEOUT).until(() -> reason(ConditionType.MODEL_CACHED).equals("Cached"));
     String v2 = publish("v2", 2);
 
-    cluster
-        .fluxDeployment(NS, NAME)
-        .edit(
-            fd -> {
-              fd.getSpec().getModelCache().getSource().getHuggingface().setRevision("v2");
-              return fd;
-            });
+    editSpec(fd -> fd.getSpec().getModelCache().getSource().getHuggingface().setRevision("v2"));
     Job second =
         await()
             .atMost(TIMEOUT)
@@ -346,13 +365,7 @@ class ModelCacheTest {
     apply();
     jobs.awaitJob(NS, NAME);
 
-    cluster
-        .fluxDeployment(NS, NAME)
-        .edit(
-            fd -> {
-              fd.getSpec().getModelCache().setSource(null);
-              return fd;
-            });
+    editSpec(fd -> fd.getSpec().getModelCache().setSource(null));
 
     await()
         .atMost(TIMEOUT)
