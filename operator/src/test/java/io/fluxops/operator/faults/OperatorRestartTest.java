@@ -7,6 +7,7 @@ import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.testing.FakeKubelet;
 import io.fluxops.operator.testing.MockCluster;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,17 @@ class OperatorRestartTest {
                   .isEqualTo("example.com/flux-server:2.0");
               assertThat(cluster.condition(NS, NAME, ConditionType.PROGRESSING).getReason())
                   .isEqualTo("RollingOut");
+            });
+    // Converged: the first operator has written nothing for two polls (the rollout's last
+    // status may still be on its way when the Deployment already shows the new template).
+    AtomicInteger seen = new AtomicInteger(-1);
+    await()
+        .atMost(MockCluster.TIMEOUT)
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () -> {
+              int now = cluster.dispatcher().writeCount();
+              return seen.getAndSet(now) == now;
             });
     // Once converged, a second restart changes nothing: no flapping, no duplicates.
     cluster.stopOperator();
