@@ -19,10 +19,15 @@ public final class LoaderStatusClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
 
-  /** The loader's report, or empty when it does not answer. */
-  public Optional<LoaderReport> read(String podIp) {
+  /**
+   * The loader's report, or empty when it does not answer.
+   *
+   * @param port the pod's {@code status} container port ({@link ModelLoader#PORT} as the Job
+   *     declares it)
+   */
+  public Optional<LoaderReport> read(String podIp, int port) {
     String host = podIp.contains(":") ? "[" + podIp + "]" : podIp;
-    URI uri = URI.create("http://" + host + ":" + ModelLoader.PORT + "/status");
+    URI uri = URI.create("http://" + host + ":" + port + "/status");
     try {
       HttpResponse<String> response =
           http.send(

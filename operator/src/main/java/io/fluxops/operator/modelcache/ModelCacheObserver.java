@@ -3,8 +3,11 @@ package io.fluxops.operator.modelcache;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fluxops.common.ModelLoader;
 import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.workload.LoaderJob;
 import io.fluxops.operator.workload.ModelLoad;
+import io.fluxops.operator.workload.PodPorts;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -35,10 +38,13 @@ public final class ModelCacheObserver {
     Optional<LoaderReport> live =
         pods.stream()
             .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
-            .map(p -> p.getStatus().getPodIP())
-            .filter(ip -> ip != null && !ip.isEmpty())
+            .filter(p -> p.getStatus().getPodIP() != null && !p.getStatus().getPodIP().isEmpty())
             .findFirst()
-            .flatMap(loaders::read);
+            .flatMap(
+                p ->
+                    loaders.read(
+                        p.getStatus().getPodIP(),
+                        PodPorts.named(p, LoaderJob.STATUS_PORT_NAME).orElse(ModelLoader.PORT)));
     List<String> pending =
         pods.stream()
             .filter(p -> p.getStatus() != null && "Pending".equals(p.getStatus().getPhase()))

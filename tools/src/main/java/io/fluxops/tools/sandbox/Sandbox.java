@@ -97,25 +97,31 @@ public final class Sandbox {
       Manifests manifests = Manifests.read(options.files(), cluster.client());
       String key = licenceKey(manifests.secrets());
       Path keyFile = ScratchDirectory.writePrivate(options.workDir().resolve("licence-key"), key);
-      try (BflUsageStandIn bfl = new BflUsageStandIn(key)) {
+      try (BflUsageStandIn bfl = new BflUsageStandIn(key);
+          SimulatedHub hub = SimulatedHub.start(manifests.fluxDeployments(), manifests.secrets())) {
         List<FluxDeployment> deployments =
             manifests.fluxDeployments().stream()
                 .map(fd -> adapt(fd, bfl.baseUrl(), notes))
                 .toList();
-        return runWith(cluster, bfl, deployments, manifests.secrets(), keyFile, notes, log);
+        return runWith(
+            new World(cluster, bfl, hub), deployments, manifests.secrets(), keyFile, notes, log);
       }
     }
   }
 
+  /** The simulated world the operator meets: API server, BFL's endpoint, the Hugging Face Hub. */
+  private record World(SimulatedCluster cluster, BflUsageStandIn bfl, SimulatedHub hub) {}
+
   private SandboxReport runWith(
-      SimulatedCluster cluster,
-      BflUsageStandIn bfl,
+      World world,
       List<FluxDeployment> deployments,
       List<Secret> secrets,
       Path keyFile,
       List<String> notes,
       SandboxLog log)
       throws Exception {
+    SimulatedCluster cluster = world.cluster();
+    BflUsageStandIn bfl = world.bfl();
     // A copy, so a rebuild of the metering module while the sandbox runs cannot break its pods.
     Path meteringJar =
         Files.copy(
@@ -123,7 +129,9 @@ public final class Sandbox {
             options.workDir().resolve("fluxops-metering.jar"),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     PrometheusMeterRegistry registry = Main.prometheusRegistry();
-    OperatorConfig config = OperatorOptions.load(Map.of());
+    OperatorConfig config =
+        OperatorOptions.load(
+            Map.of(OperatorOptions.HUGGINGFACE_ENDPOINT.env(), world.hub().endpoint().toString()));
     KubernetesClient operatorClient =
         new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration()).build();
     FluxOpsOperator operator =
@@ -139,11 +147,14 @@ public final class Sandbox {
                 options.workDir(),
                 Duration.ofMillis((long) (GpuType.RTX_4090.modelLoadSeconds() * 1000 / TIME_SCALE)),
                 type -> perImage(type)));
+    SimulatedJobs jobs =
+        new SimulatedJobs(cluster.client(), options.workDir().resolve("claims"), kubelet.network());
     Monitor monitor = null;
     LoadGenerator load = null;
     boolean operatorStopped = false;
     try {
       kubelet.start();
+      jobs.start();
       for (Secret secret : secrets) {
         cluster.create(secret);
       }
@@ -168,9 +179,10 @@ public final class Sandbox {
       Duration period = options.duration().isPresent() ? Duration.ZERO : Duration.ofMinutes(2);
       load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd, period);
       monitor =
-          new Monitor(cluster.client(), kubelet, bfl, load, deployments, log, out, options.live());
+          new Monitor(
+              cluster.client(), kubelet, jobs, bfl, load, deployments, log, out, options.live());
       running = monitor;
-      header(cluster, http, bfl, notes, burstStart, burstEnd);
+      header(world, http, notes, burstStart, burstEnd);
       load.start();
       monitor.start();
       boolean interrupted = stopRequested.await(total.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,6 +215,7 @@ public final class Sandbox {
       if (monitor != null) {
         monitor.close();
       }
+      jobs.close();
       kubelet.close();
       http.close();
       if (!operatorStopped) {
@@ -246,9 +259,11 @@ public final class Sandbox {
     if (spec.getModelCache() != null && spec.getModelCache().getSource() != null) {
       notes.add(
           name
-              + ": no Hugging Face here and no loader Job runs, so the sandbox's copy has no"
-              + " modelCache.source (the pods start as if the claim were filled)");
-      spec.getModelCache().setSource(null);
+              + ": its modelCache.source downloads from the stand-in Hub, files of "
+              + (SimulatedHub.CHECKPOINT_BYTES >> 20)
+              + " MiB standing in for the 23.8 GB checkpoint, at "
+              + (SimulatedHub.BYTES_PER_SECOND >> 20)
+              + " MiB/s per connection");
     }
     AutoscalingSpec autoscaling = spec.getAutoscaling();
     if (autoscaling != null) {
@@ -339,16 +354,11 @@ public final class Sandbox {
   }
 
   private void header(
-      SimulatedCluster cluster,
-      HttpEndpoints http,
-      BflUsageStandIn bfl,
-      List<String> notes,
-      Duration burstStart,
-      Duration burstEnd) {
+      World world, HttpEndpoints http, List<String> notes, Duration burstStart, Duration burstEnd) {
     out.println("FluxOps sandbox: the real operator, autoscaler and metering sidecar against a");
     out.println("SIMULATED cluster. Simulated here: the API server (Fabric8 mock, CRUD mode),");
     out.println("GPU nodes, scheduler and kubelet, inference servers, clients, BFL's usage API.");
-    out.printf(Locale.ROOT, "  API server        %s (simulated)%n", cluster.url());
+    out.printf(Locale.ROOT, "  API server        %s (simulated)%n", world.cluster().url());
     for (SimulatedCluster.NodePool pool : SimulatedCluster.POOLS) {
       out.printf(
           Locale.ROOT,
@@ -360,7 +370,15 @@ public final class Sandbox {
     }
     out.printf(
         Locale.ROOT, "  operator metrics  http://127.0.0.1:%d/metrics   /healthz%n", http.port());
-    out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", bfl.baseUrl());
+    out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", world.bfl().baseUrl());
+    if (!world.hub().repos().isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "  Hugging Face      %s (simulated stand-in): %s, gated; the loader Jobs run the real"
+              + " loader%n",
+          world.hub().endpoint(),
+          String.join(", ", world.hub().repos()));
+    }
     out.printf(
         Locale.ROOT,
         "  pods              %s, ports of their own as their http and metering container ports:"
@@ -410,6 +428,21 @@ public final class Sandbox {
           report.lastDesired().get(name),
           report.autoscaled().contains(name) ? " (autoscaled)" : "");
     }
+    for (var cache : report.modelCache().entrySet()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-20s model cache %s%n",
+          cache.getKey(),
+          cache.getValue().seconds() < 0
+              ? "not filled"
+              : String.format(
+                  Locale.ROOT,
+                  "filled from the stand-in Hub in %.1f s, %s",
+                  cache.getValue().seconds(),
+                  cache.getValue().podsWaited()
+                      ? "before its first GPU pod started"
+                      : "AFTER a GPU pod had started"));
+    }
     for (var entry : report.generatedByModel().entrySet()) {
       out.printf(
           Locale.ROOT,
@@ -453,15 +486,24 @@ public final class Sandbox {
       return new Manifests(fds, secrets);
     }
 
+    /** The FluxDeployments of examples/ and of the examples a new feature brings in a folder. */
+    static final List<String> EXAMPLE_DIRS = List.of("examples", "examples/model-cache");
+
     private static List<Path> examples() throws IOException {
-      Path dir = Path.of("examples");
-      if (!Files.isDirectory(dir)) {
+      if (!Files.isDirectory(Path.of("examples"))) {
         throw new IOException(
             "no examples/ directory here: run from the repository's root, or name the files");
       }
-      try (Stream<Path> list = Files.list(dir)) {
-        return list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      List<Path> paths = new ArrayList<>();
+      for (String name : EXAMPLE_DIRS) {
+        Path dir = Path.of(name);
+        if (Files.isDirectory(dir)) {
+          try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(paths::add);
+          }
+        }
       }
+      return paths;
     }
   }
 
@@ -469,6 +511,7 @@ public final class Sandbox {
   static final class Monitor implements AutoCloseable {
     private final KubernetesClient client;
     private final SimulatedKubelet kubelet;
+    private final SimulatedJobs jobs;
     private final BflUsageStandIn bfl;
     private final LoadGenerator load;
     private final List<FluxDeployment> deployments;
@@ -490,6 +533,7 @@ public final class Sandbox {
     Monitor(
         KubernetesClient client,
         SimulatedKubelet kubelet,
+        SimulatedJobs jobs,
         BflUsageStandIn bfl,
         LoadGenerator load,
         List<FluxDeployment> deployments,
@@ -498,6 +542,7 @@ public final class Sandbox {
         boolean live) {
       this.client = client;
       this.kubelet = kubelet;
+      this.jobs = jobs;
       this.bfl = bfl;
       this.load = load;
       this.deployments = deployments;
@@ -536,13 +581,14 @@ public final class Sandbox {
       table.append(
           String.format(
               Locale.ROOT,
-              "%-18s %-18s %-9s %-6s %-7s %-5s %-7s %-9s %-10s %s%n",
+              "%-18s %-18s %-9s %-6s %-7s %-5s %-16s %-7s %-9s %-10s %s%n",
               "NAME",
               "MODEL",
               "GPU",
               "READY",
               "DESIRED",
               "QUEUE",
+              "CACHE",
               "IMAGES",
               "REPORTED",
               "$/IMAGE*",
@@ -582,7 +628,7 @@ public final class Sandbox {
         table.append(
             String.format(
                 Locale.ROOT,
-                "%-18s %-18s %-9s %-6s %-7s %-5s %-7d %-9s %-10s $%.2f%n",
+                "%-18s %-18s %-9s %-6s %-7s %-5s %-16s %-7d %-9s %-10s $%.2f%n",
                 name,
                 model,
                 gpu,
@@ -591,6 +637,7 @@ public final class Sandbox {
                     ? "-"
                     : status.getDesiredReplicas(),
                 status == null || status.getQueueDepth() == null ? "" : status.getQueueDepth(),
+                cache(status),
                 images,
                 model.equals("flux-1-schnell") ? "n/a" : String.valueOf(bfl.reported(model)),
                 Double.isNaN(perImage) ? "-" : String.format(Locale.ROOT, "$%.4f", perImage),
@@ -610,6 +657,20 @@ public final class Sandbox {
       }
       out.print(table);
       out.flush();
+    }
+
+    /** The Cache column, with how far a download is. */
+    static String cache(io.fluxops.operator.api.FluxDeploymentStatus status) {
+      var cache = status == null ? null : status.getModelCache();
+      if (cache == null || cache.getPhase() == null) {
+        return "";
+      }
+      Long done = cache.getBytesDone();
+      Long total = cache.getBytesTotal();
+      if ("Downloading".equals(cache.getPhase()) && done != null && total != null && total > 0) {
+        return cache.getPhase() + " " + (done * 100 / total) + "%";
+      }
+      return cache.getPhase();
     }
 
     private static double gpuPrice(FluxDeployment fd) {
@@ -676,6 +737,7 @@ public final class Sandbox {
       Map<String, Integer> peaks = new LinkedHashMap<>();
       Map<String, Integer> lasts = new LinkedHashMap<>();
       Set<String> autoscaled = new LinkedHashSet<>();
+      Map<String, SandboxReport.CacheFill> caches = new LinkedHashMap<>();
       for (FluxDeployment fd : deployments) {
         String name = fd.getMetadata().getName();
         generated.merge(
@@ -688,6 +750,10 @@ public final class Sandbox {
         if (fd.getSpec().getAutoscaling() != null) {
           autoscaled.add(name);
         }
+        if (fd.getSpec().getModelCache() != null
+            && fd.getSpec().getModelCache().getSource() != null) {
+          caches.put(name, cacheFill(name));
+        }
       }
       return new SandboxReport(
           Set.copyOf(ready),
@@ -696,7 +762,19 @@ public final class Sandbox {
           lasts,
           generated,
           new HashMap<>(bfl.reportedBySlug()),
-          autoscaled);
+          autoscaled,
+          caches);
+    }
+
+    private SandboxReport.CacheFill cacheFill(String name) {
+      String ns = SimulatedCluster.NAMESPACE;
+      var start = jobs.started(ns, name);
+      var done = jobs.completed(ns, name);
+      var pod = kubelet.firstPod(ns, name);
+      double seconds =
+          start.isPresent() && done.isPresent() ? (done.get() - start.get()) / 1e9 : -1;
+      boolean waited = pod.isEmpty() || (done.isPresent() && pod.get() >= done.get());
+      return new SandboxReport.CacheFill(seconds, waited);
     }
 
     @Override

@@ -34,6 +34,12 @@ final class SandboxLog implements AutoCloseable {
   private final Deque<Decision> decisions = new ArrayDeque<>();
   private final AtomicLong count = new AtomicLong();
   private final Map<String, Level> previous = new HashMap<>();
+
+  /** The loader logs through java.util.logging; held so the level sticks (JUL keeps it weakly). */
+  private final java.util.logging.Logger loaderLog =
+      java.util.logging.Logger.getLogger("io.fluxops.loader");
+
+  private java.util.logging.Level loaderLevel;
   private final Map<String, Boolean> previousAdditive = new HashMap<>();
   private final AppenderBase<ILoggingEvent> appender =
       new AppenderBase<>() {
@@ -51,10 +57,13 @@ final class SandboxLog implements AutoCloseable {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return log;
     }
+    log.set(context, Logger.ROOT_LOGGER_NAME, Level.WARN);
     log.set(context, "io.fluxops", Level.WARN);
     log.set(context, "io.javaoperatorsdk", Level.WARN);
     log.set(context, "io.vertx.core.impl.ContextImpl", Level.OFF);
     log.set(context, DECISIONS, Level.INFO);
+    log.loaderLevel = log.loaderLog.getLevel();
+    log.loaderLog.setLevel(java.util.logging.Level.WARNING);
     Logger decisions = context.getLogger(DECISIONS);
     log.previousAdditive.put(DECISIONS, decisions.isAdditive());
     decisions.setAdditive(false);
@@ -110,5 +119,6 @@ final class SandboxLog implements AutoCloseable {
     appender.stop();
     previousAdditive.forEach((name, additive) -> context.getLogger(name).setAdditive(additive));
     previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    loaderLog.setLevel(loaderLevel);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param generatedByModel images the stand-in servers made, per licence slug
  * @param reportedByModel images BFL's stand-in endpoint received, per licence slug
  * @param autoscaled the FluxDeployments with autoscaling
+ * @param modelCache per FluxDeployment with {@code modelCache.source}: how its load went
  */
 public record SandboxReport(
     Set<String> becameReady,
@@ -21,7 +22,16 @@ public record SandboxReport(
     Map<String, Integer> lastDesired,
     Map<String, Long> generatedByModel,
     Map<String, Long> reportedByModel,
-    Set<String> autoscaled) {
+    Set<String> autoscaled,
+    Map<String, CacheFill> modelCache) {
+
+  /**
+   * A model cache's fill.
+   *
+   * @param seconds how long the loader took, or -1 while it has not completed
+   * @param podsWaited whether no GPU pod of the FluxDeployment existed before it completed
+   */
+  public record CacheFill(double seconds, boolean podsWaited) {}
 
   /** Whether every metered image was reported exactly once. */
   public boolean everyImageReportedOnce() {

@@ -38,7 +38,7 @@ final class SimulatedCluster implements AutoCloseable {
       List.of(
           new NodePool(
               "sim-rtx4090-",
-              5,
+              6,
               2,
               Map.of(
                   GpuLabels.PRODUCT,

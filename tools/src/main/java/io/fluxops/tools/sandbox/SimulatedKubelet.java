@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,7 @@ final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
   private final List<SimulatedPod> finished = new CopyOnWriteArrayList<>();
   private final Map<String, String> gpuTypeByDeployment = new ConcurrentHashMap<>();
+  private final Map<String, Long> firstPod = new ConcurrentHashMap<>();
   private final PodNetwork network = new PodNetwork();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-kubelet"));
@@ -79,6 +81,11 @@ final class SimulatedKubelet implements AutoCloseable {
 
   void start() {
     loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /** The pod network, which the other simulated pods (the loader Jobs') share. */
+  PodNetwork network() {
+    return network;
   }
 
   private void safeTick() {
@@ -169,13 +176,26 @@ final class SimulatedKubelet implements AutoCloseable {
         PodNetwork.publish(
             client.getKubernetesSerialization().clone(deployment.getSpec().getTemplate().getSpec()),
             pod.address);
-    client
+    createPending(client, namespace, pod.name, labels, spec);
+    pods.put(key(pod), pod);
+    firstPod.putIfAbsent(key(namespace, name), pod.createdNanos);
+    return pod;
+  }
+
+  /** Creates a pod as a controller does: Pending, marked as simulated. */
+  static Pod createPending(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      PodSpec spec) {
+    return client
         .pods()
         .inNamespace(namespace)
         .resource(
             new PodBuilder()
                 .withNewMetadata()
-                .withName(pod.name)
+                .withName(name)
                 .withNamespace(namespace)
                 .withLabels(labels)
                 .withAnnotations(Map.of("fluxops.io/simulated", "true"))
@@ -184,8 +204,6 @@ final class SimulatedKubelet implements AutoCloseable {
                 .withStatus(new PodStatusBuilder().withPhase("Pending").build())
                 .build())
         .create();
-    pods.put(key(pod), pod);
-    return pod;
   }
 
   private void schedule(SimulatedPod pod, PodSpec spec, List<Node> nodes) {
@@ -368,6 +386,11 @@ final class SimulatedKubelet implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.debug("deployment status not written; next tick", e);
     }
+  }
+
+  /** When the Deployment's first pod was made, in nanoTime; empty while it has had none. */
+  Optional<Long> firstPod(String namespace, String deployment) {
+    return Optional.ofNullable(firstPod.get(key(namespace, deployment)));
   }
 
   /** Ready stand-in servers of a Deployment, for the load generator (a Service's endpoints). */

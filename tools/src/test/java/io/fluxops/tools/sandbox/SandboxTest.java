@@ -53,7 +53,7 @@ class SandboxTest {
                 assertThat(now).as("the FluxDeployments are applied").isNotNull();
                 assertThat(now.becameReady())
                     .containsExactlyInAnyOrder(
-                        "dev-4090", "kontext-blackwell", "tools-4090", "schnell");
+                        "dev-4090", "kontext-blackwell", "tools-4090", "schnell", "dev-cached");
                 assertThat(now.peakDesired().get("dev-4090"))
                     .as("dev-4090 scaled up under the burst")
                     .isGreaterThan(now.firstDesired().get("dev-4090"));
@@ -76,6 +76,13 @@ class SandboxTest {
           .isEqualTo(report.generatedByModel().get(slug));
     }
     assertThat(report.reportedByModel()).doesNotContainKey("flux-1-schnell");
+    assertThat(report.modelCache().get("dev-cached").seconds())
+        .as("dev-cached's model cache filled from the stand-in Hub")
+        .isPositive();
+    assertThat(report.modelCache().get("dev-cached").podsWaited())
+        .as("no GPU pod of dev-cached before its cache was complete")
+        .isTrue();
+    assertThat(text).contains("Hugging Face").contains("Downloading");
     assertThat(report.everyImageReportedOnce()).isTrue();
     assertThat(sidecarsLeft()).as("no sidecar process outlives the sandbox").isZero();
   }
@@ -103,10 +110,15 @@ class SandboxTest {
     return jar;
   }
 
+  /** What the sandbox applies by default, from the repository's root. */
   static List<Path> examples() throws Exception {
-    try (var files = Files.list(REPOSITORY.resolve("examples"))) {
-      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    List<Path> paths = new java.util.ArrayList<>();
+    for (String dir : Sandbox.Manifests.EXAMPLE_DIRS) {
+      try (var files = Files.list(REPOSITORY.resolve(dir))) {
+        files.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(paths::add);
+      }
     }
+    return paths;
   }
 
   private static long sidecarsLeft() {
