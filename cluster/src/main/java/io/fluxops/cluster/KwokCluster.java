@@ -281,6 +281,12 @@ public final class KwokCluster implements AutoCloseable {
     if (Files.isDirectory(workDir.resolve("clusters").resolve(name))) {
       forceDelete(binaries, workDir, name);
     }
+    try {
+      // the kwokctl configuration written for this cluster (writeConfig)
+      Files.deleteIfExists(workDir.resolve(name + ".yaml"));
+    } catch (IOException e) {
+      LOG.warn("Could not remove the configuration of cluster {}: {}", name, e.getMessage());
+    }
   }
 
   /** Deletes the clusters whose maker process has exited (a killed test run, say). */

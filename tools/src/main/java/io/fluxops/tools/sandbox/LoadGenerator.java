@@ -23,7 +23,7 @@ final class LoadGenerator implements AutoCloseable {
 
   private static final long TICK_MILLIS = 100;
 
-  private final SimulatedKubelet kubelet;
+  private final PodRunner kubelet;
   private final List<Load> loads;
   private final long startNanos = System.nanoTime();
   private final Duration burstStart;
@@ -36,7 +36,7 @@ final class LoadGenerator implements AutoCloseable {
   private volatile boolean stopped;
 
   LoadGenerator(
-      SimulatedKubelet kubelet,
+      PodRunner kubelet,
       List<Load> loads,
       Duration burstStart,
       Duration burstEnd,

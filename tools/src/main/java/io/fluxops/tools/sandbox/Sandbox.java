@@ -64,6 +64,9 @@ public final class Sandbox {
    */
   static final int MAX_REPLICAS = 4;
 
+  /** The inference servers' port on a real control plane, where the operator's holds 8080. */
+  static final int REAL_SERVER_PORT = 8000;
+
   /** The autoscaler's last decisions shown under the table. */
   static final int DECISIONS_SHOWN = 4;
 
@@ -93,7 +96,7 @@ public final class Sandbox {
     Files.createDirectories(options.workDir());
     List<String> notes = new ArrayList<>();
     try (SandboxLog log = SandboxLog.install();
-        SimulatedCluster cluster = new SimulatedCluster()) {
+        ControlPlane cluster = controlPlane()) {
       Manifests manifests = Manifests.read(options.files(), cluster.client());
       String key = licenceKey(manifests.secrets());
       Path keyFile = ScratchDirectory.writePrivate(options.workDir().resolve("licence-key"), key);
@@ -101,7 +104,7 @@ public final class Sandbox {
           SimulatedHub hub = SimulatedHub.start(manifests.fluxDeployments(), manifests.secrets())) {
         List<FluxDeployment> deployments =
             manifests.fluxDeployments().stream()
-                .map(fd -> adapt(fd, bfl.baseUrl(), notes))
+                .map(fd -> adapt(fd, bfl.baseUrl(), options.realControlPlane(), notes))
                 .toList();
         return runWith(
             new World(cluster, bfl, hub), deployments, manifests.secrets(), keyFile, notes, log);
@@ -109,8 +112,19 @@ public final class Sandbox {
     }
   }
 
-  /** The simulated world the operator meets: API server, BFL's endpoint, the Hugging Face Hub. */
-  private record World(SimulatedCluster cluster, BflUsageStandIn bfl, SimulatedHub hub) {}
+  /** What the operator runs against, for the table and the summary. */
+  private String banner() {
+    return options.realControlPlane() ? "REAL control plane, SIMULATED GPUs" : "SIMULATED cluster";
+  }
+
+  private ControlPlane controlPlane() throws IOException {
+    return options.realControlPlane()
+        ? KwokControlPlane.start(KwokControlPlane.binaries(SandboxCommand.repositoryRoot()))
+        : new SimulatedCluster();
+  }
+
+  /** The world the operator meets: API server, BFL's endpoint, the Hugging Face Hub. */
+  private record World(ControlPlane cluster, BflUsageStandIn bfl, SimulatedHub hub) {}
 
   private SandboxReport runWith(
       World world,
@@ -120,7 +134,7 @@ public final class Sandbox {
       List<String> notes,
       SandboxLog log)
       throws Exception {
-    SimulatedCluster cluster = world.cluster();
+    ControlPlane cluster = world.cluster();
     BflUsageStandIn bfl = world.bfl();
     // A copy, so a rebuild of the metering module while the sandbox runs cannot break its pods.
     Path meteringJar =
@@ -137,10 +151,9 @@ public final class Sandbox {
     FluxOpsOperator operator =
         FluxOpsOperator.start(operatorClient, config, registry, Clock.systemUTC(), "sandbox");
     HttpEndpoints http = metrics(registry, operator);
-    SimulatedKubelet kubelet =
-        new SimulatedKubelet(
-            cluster.client(),
-            new SimulatedKubelet.PodRuntime(
+    PodRunner kubelet =
+        cluster.pods(
+            new PodRunner.PodRuntime(
                 meteringJar,
                 bfl.baseUrl(),
                 keyFile.toString(),
@@ -148,20 +161,29 @@ public final class Sandbox {
                 Duration.ofMillis((long) (GpuType.RTX_4090.modelLoadSeconds() * 1000 / TIME_SCALE)),
                 type -> perImage(type)));
     SimulatedJobs jobs =
-        new SimulatedJobs(cluster.client(), options.workDir().resolve("claims"), kubelet.network());
+        new SimulatedJobs(
+            cluster.client(),
+            options.workDir().resolve("claims"),
+            kubelet instanceof SimulatedKubelet simulated ? simulated.network() : new PodNetwork());
     Monitor monitor = null;
     LoadGenerator load = null;
     boolean operatorStopped = false;
     try {
       kubelet.start();
-      jobs.start();
+      if (!options.realControlPlane()) {
+        // On a real control plane the Job controller runs the Jobs (see adapt)
+        jobs.start();
+      }
       for (Secret secret : secrets) {
         cluster.create(secret);
+      }
+      if (cluster instanceof KwokControlPlane real) {
+        real.provideClaims(deployments);
       }
       for (FluxDeployment fd : deployments) {
         if (fd.getSpec().getLicense() != null
             && "metric".equals(fd.getSpec().getLicense().getCounting())) {
-          kubelet.countByMetric(SimulatedCluster.NAMESPACE, fd.getMetadata().getName());
+          kubelet.countByMetric(ControlPlane.NAMESPACE, fd.getMetadata().getName());
         }
         cluster.create(fd);
       }
@@ -180,7 +202,16 @@ public final class Sandbox {
       load = new LoadGenerator(kubelet, loads(deployments), burstStart, burstEnd, period);
       monitor =
           new Monitor(
-              cluster.client(), kubelet, jobs, bfl, load, deployments, log, out, options.live());
+              cluster.client(),
+              kubelet,
+              jobs,
+              bfl,
+              load,
+              deployments,
+              log,
+              banner(),
+              out,
+              options.live());
       running = monitor;
       header(world, http, notes, burstStart, burstEnd);
       load.start();
@@ -250,11 +281,34 @@ public final class Sandbox {
    * scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods} queue where it had a
    * queue outside the pods (no Redis or Prometheus runs here). Each change is noted.
    */
-  static FluxDeployment adapt(FluxDeployment fd, String bflUrl, List<String> notes) {
+  static FluxDeployment adapt(
+      FluxDeployment fd, String bflUrl, boolean realControlPlane, List<String> notes) {
     String name = fd.getMetadata().getName();
     var spec = fd.getSpec();
     if (spec.getLicense() != null) {
       spec.getLicense().setUsageEndpoint(bflUrl);
+    }
+    if (realControlPlane && spec.getServer() != null && spec.getServer().getPort() == 8080) {
+      // Each pod has an address of its own there, but the operator's /metrics holds 8080 on all.
+      spec.getServer().setPort(REAL_SERVER_PORT);
+      if (spec.getLicense() != null && spec.getLicense().getMetric() != null) {
+        spec.getLicense().getMetric().setPort(REAL_SERVER_PORT);
+      }
+      if (spec.getAutoscaling() != null
+          && spec.getAutoscaling().getQueue() != null
+          && spec.getAutoscaling().getQueue().getPods() != null) {
+        spec.getAutoscaling().getQueue().getPods().setPort(REAL_SERVER_PORT);
+      }
+      notes.add(name + ": its server on port " + REAL_SERVER_PORT + " (the operator's is 8080)");
+    }
+    if (realControlPlane
+        && spec.getModelCache() != null
+        && spec.getModelCache().getSource() != null) {
+      notes.add(
+          name
+              + ": KWOK completes a Job's pod without running it, so on the real control plane"
+              + " the copy has no modelCache.source (the mock-server sandbox shows the fill)");
+      spec.getModelCache().setSource(null);
     }
     if (spec.getModelCache() != null && spec.getModelCache().getSource() != null) {
       notes.add(
@@ -334,8 +388,7 @@ public final class Sandbox {
         burst = quiet;
       }
       loads.add(
-          new LoadGenerator.Load(
-              SimulatedCluster.NAMESPACE, fd.getMetadata().getName(), quiet, burst));
+          new LoadGenerator.Load(ControlPlane.NAMESPACE, fd.getMetadata().getName(), quiet, burst));
     }
     return loads;
   }
@@ -356,22 +409,19 @@ public final class Sandbox {
   private void header(
       World world, HttpEndpoints http, List<String> notes, Duration burstStart, Duration burstEnd) {
     out.println("FluxOps sandbox: the real operator, autoscaler and metering sidecar against a");
-    out.println("SIMULATED cluster. Simulated here: the API server (Fabric8 mock, CRUD mode),");
-    out.println("GPU nodes, scheduler and kubelet, inference servers, clients, BFL's usage API.");
-    out.printf(Locale.ROOT, "  API server        %s (simulated)%n", world.cluster().url());
-    for (SimulatedCluster.NodePool pool : SimulatedCluster.POOLS) {
-      out.printf(
-          Locale.ROOT,
-          "  GPU nodes         %d x %s%s with %d nvidia.com/gpu each (simulated)%n",
-          pool.nodes(),
-          pool.prefix(),
-          "N",
-          pool.gpusPerNode());
+    if (options.realControlPlane()) {
+      out.println("REAL control plane with SIMULATED GPU nodes. Simulated here: the nodes and");
+      out.println("containers (KWOK), inference servers, clients, BFL's usage API.");
+    } else {
+      out.println("SIMULATED cluster. Simulated here: the API server (Fabric8 mock, CRUD mode),");
+      out.println("GPU nodes, scheduler and kubelet, inference servers, clients, BFL's usage API,");
+      out.println("the Hugging Face Hub.");
     }
+    world.cluster().describe().forEach(out::println);
     out.printf(
         Locale.ROOT, "  operator metrics  http://127.0.0.1:%d/metrics   /healthz%n", http.port());
     out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", world.bfl().baseUrl());
-    if (!world.hub().repos().isEmpty()) {
+    if (!world.hub().repos().isEmpty() && !options.realControlPlane()) {
       out.printf(
           Locale.ROOT,
           "  Hugging Face      %s (simulated stand-in): %s, gated; the loader Jobs run the real"
@@ -379,11 +429,15 @@ public final class Sandbox {
           world.hub().endpoint(),
           String.join(", ", world.hub().repos()));
     }
-    out.printf(
-        Locale.ROOT,
-        "  pods              %s, ports of their own as their http and metering container ports:"
-            + " inference server (simulated), metering sidecar (real, a child JVM)%n",
-        PodNetwork.ADDRESS);
+    out.println(
+        options.realControlPlane()
+            ? "  pods              each at its pod IP (KWOK's, from "
+                + KwokControlPlane.POD_CIDR
+                + "): inference server (simulated), metering sidecar (real, a child JVM)"
+            : "  pods              "
+                + PodNetwork.ADDRESS
+                + ", ports of their own as their http and metering container ports: inference"
+                + " server (simulated), metering sidecar (real, a child JVM)");
     out.printf(
         Locale.ROOT,
         "  time              %dx faster than life: RTX 4090 %.1f s -> %d ms per image, pod start"
@@ -411,7 +465,7 @@ public final class Sandbox {
 
   private void summary(SandboxReport report, SandboxLog log) {
     out.println();
-    out.println("Summary (simulated cluster):");
+    out.println("Summary (" + banner() + "):");
     out.printf(
         Locale.ROOT,
         "  %-20s %d replica changes decided (the operator's log)%n",
@@ -510,7 +564,7 @@ public final class Sandbox {
   /** Watches the FluxDeployments once a second: prints the table, records the report. */
   static final class Monitor implements AutoCloseable {
     private final KubernetesClient client;
-    private final SimulatedKubelet kubelet;
+    private final PodRunner kubelet;
     private final SimulatedJobs jobs;
     private final BflUsageStandIn bfl;
     private final LoadGenerator load;
@@ -518,6 +572,7 @@ public final class Sandbox {
     private final PrintStream out;
     private final boolean live;
     private final SandboxLog log;
+    private final String banner;
     private final java.util.concurrent.ScheduledExecutorService loop =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Threads.daemon("sandbox-table"));
@@ -532,12 +587,13 @@ public final class Sandbox {
 
     Monitor(
         KubernetesClient client,
-        SimulatedKubelet kubelet,
+        PodRunner kubelet,
         SimulatedJobs jobs,
         BflUsageStandIn bfl,
         LoadGenerator load,
         List<FluxDeployment> deployments,
         SandboxLog log,
+        String banner,
         PrintStream out,
         boolean live) {
       this.client = client;
@@ -549,6 +605,7 @@ public final class Sandbox {
       this.out = out;
       this.live = live;
       this.log = log;
+      this.banner = banner;
     }
 
     void start() {
@@ -574,9 +631,10 @@ public final class Sandbox {
       table.append(
           String.format(
               Locale.ROOT,
-              "t=%3ds  load: %-5s   (SIMULATED cluster; GPU time x%d)%n",
+              "t=%3ds  load: %-5s   (%s; GPU time x%d)%n",
               (now - started) / 1_000_000_000L,
               load.phase(),
+              banner,
               TIME_SCALE));
       table.append(
           String.format(
@@ -598,7 +656,7 @@ public final class Sandbox {
         FluxDeployment fd =
             client
                 .resources(FluxDeployment.class)
-                .inNamespace(SimulatedCluster.NAMESPACE)
+                .inNamespace(ControlPlane.NAMESPACE)
                 .withName(name)
                 .get();
         var status = fd == null ? null : fd.getStatus();
@@ -607,7 +665,7 @@ public final class Sandbox {
         int gpus = Math.max(1, declared.getSpec().getGpu().getCount());
         gpuSeconds.merge(
             name,
-            kubelet.placed(SimulatedCluster.NAMESPACE, name) * gpus * elapsed * TIME_SCALE,
+            kubelet.placed(ControlPlane.NAMESPACE, name) * gpus * elapsed * TIME_SCALE,
             Double::sum);
         if (status != null) {
           Condition condition =
@@ -622,7 +680,7 @@ public final class Sandbox {
             last.put(name, desired);
           }
         }
-        long images = kubelet.generated(SimulatedCluster.NAMESPACE, name);
+        long images = kubelet.generated(ControlPlane.NAMESPACE, name);
         double price = gpuPrice(declared);
         double perImage = images == 0 ? Double.NaN : gpuSeconds.get(name) / 3600 * price / images;
         table.append(
@@ -720,7 +778,7 @@ public final class Sandbox {
         boolean empty = true;
         for (FluxDeployment fd : deployments) {
           for (InferenceStandIn server :
-              kubelet.endpoints(SimulatedCluster.NAMESPACE, fd.getMetadata().getName())) {
+              kubelet.endpoints(ControlPlane.NAMESPACE, fd.getMetadata().getName())) {
             empty &= server.queueDepth() == 0;
           }
         }
@@ -741,9 +799,7 @@ public final class Sandbox {
       for (FluxDeployment fd : deployments) {
         String name = fd.getMetadata().getName();
         generated.merge(
-            fd.getSpec().getModel(),
-            kubelet.generated(SimulatedCluster.NAMESPACE, name),
-            Long::sum);
+            fd.getSpec().getModel(), kubelet.generated(ControlPlane.NAMESPACE, name), Long::sum);
         firsts.put(name, first.getOrDefault(name, 0));
         peaks.put(name, peak.getOrDefault(name, 0));
         lasts.put(name, last.getOrDefault(name, 0));
@@ -767,7 +823,7 @@ public final class Sandbox {
     }
 
     private SandboxReport.CacheFill cacheFill(String name) {
-      String ns = SimulatedCluster.NAMESPACE;
+      String ns = ControlPlane.NAMESPACE;
       var start = jobs.started(ns, name);
       var done = jobs.completed(ns, name);
       var pod = kubelet.firstPod(ns, name);

@@ -60,6 +60,15 @@ public final class SandboxCommand implements Callable<Integer> {
               + " port if it is taken).")
   private int metricsPort = 8080;
 
+  @Option(
+      names = "--control-plane",
+      paramLabel = "mock|real",
+      description =
+          "mock (default): the Fabric8 mock API server with a simulated scheduler and kubelet."
+              + " real: kube-apiserver, kube-controller-manager and kube-scheduler with KWOK's GPU"
+              + " nodes, built by cluster/control-plane/build.sh.")
+  private String controlPlane = "mock";
+
   @Parameters(
       paramLabel = "FILE.yaml",
       arity = "0..*",
@@ -84,11 +93,28 @@ public final class SandboxCommand implements Callable<Integer> {
         }
         manifests.add(Path.of(file));
       }
+      if (!controlPlane.equals("mock") && !controlPlane.equals("real")) {
+        throw new IllegalArgumentException(
+            "--control-plane must be mock or real, got '" + controlPlane + "'");
+      }
+      boolean real = controlPlane.equals("real");
       Path jar = meteringJar();
+      if (real) {
+        try {
+          KwokControlPlane.binaries(repositoryRoot());
+          KwokControlPlane.checkAddresses(
+              System.getProperty("os.name"), KwokControlPlane::bindable);
+        } catch (IllegalStateException e) {
+          PrintWriter err = spec.commandLine().getErr();
+          err.println("fluxops sandbox: " + e.getMessage());
+          err.flush();
+          return 1;
+        }
+      }
       workDir = workDir();
       options =
           new SandboxOptions(
-              stopAfter, manifests, metricsPort, jar, workDir, System.console() != null);
+              stopAfter, manifests, metricsPort, jar, workDir, System.console() != null, real);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -185,19 +211,8 @@ public final class SandboxCommand implements Callable<Integer> {
     if (configured != null && !configured.isBlank()) {
       candidates.add(Path.of(configured));
     }
-    try {
-      Path self =
-          Path.of(SandboxCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // tools/target/fluxops-tools.jar or tools/target/classes -> metering/target/
-      candidates.add(
-          self.toAbsolutePath()
-              .getParent()
-              .getParent()
-              .getParent()
-              .resolve("metering/target/fluxops-metering.jar"));
-    } catch (Exception e) {
-      // no code source: fall back to the working directory
-    }
+    buildTree()
+        .ifPresent(root -> candidates.add(root.resolve("metering/target/fluxops-metering.jar")));
     candidates.add(Path.of("metering/target/fluxops-metering.jar"));
     for (Path candidate : candidates) {
       if (Files.isRegularFile(candidate)) {
@@ -208,6 +223,28 @@ public final class SandboxCommand implements Callable<Integer> {
         "the metering sidecar's jar is not built (looked for "
             + candidates
             + "): run ./mvnw -B -q -pl tools -am package -DskipTests first");
+  }
+
+  /**
+   * The checkout the tools were built in (tools/target/fluxops-tools.jar or tools/target/classes
+   * lies three levels below it), if the jar still lies there.
+   */
+  static Optional<Path> buildTree() {
+    try {
+      Path self =
+          Path.of(SandboxCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root = self.toAbsolutePath().getParent().getParent().getParent();
+      return Files.isDirectory(root.resolve("tools")) ? Optional.of(root) : Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty(); // no code source
+    }
+  }
+
+  /** Where cluster/control-plane/build.sh is: the build tree, else the working directory. */
+  static Path repositoryRoot() {
+    return buildTree()
+        .filter(root -> Files.isRegularFile(root.resolve("cluster/control-plane/build.sh")))
+        .orElse(Path.of("").toAbsolutePath());
   }
 
   private static Path workDir() {

@@ -61,6 +61,9 @@ final class SandboxLog implements AutoCloseable {
     log.set(context, "io.fluxops", Level.WARN);
     log.set(context, "io.javaoperatorsdk", Level.WARN);
     log.set(context, "io.vertx.core.impl.ContextImpl", Level.OFF);
+    // A write conflict with a controller is retried at once; the operator shows real failures in
+    // status, and JOSDK logs a retry that gives up as an error.
+    log.set(context, "io.javaoperatorsdk.operator.processing.event.EventProcessor", Level.ERROR);
     log.set(context, DECISIONS, Level.INFO);
     log.loaderLevel = log.loaderLog.getLevel();
     log.loaderLog.setLevel(java.util.logging.Level.WARNING);
@@ -100,12 +103,12 @@ final class SandboxLog implements AutoCloseable {
   }
 
   /**
-   * The operator is being stopped: reconciles it interrupts warn that their status writes failed,
-   * which says nothing about the run.
+   * The operator is being stopped: reconciles it interrupts log that their writes failed, which
+   * says nothing about the run.
    */
   void quietShutdown() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      set(context, "io.javaoperatorsdk", Level.ERROR);
+      set(context, "io.javaoperatorsdk", Level.OFF);
     }
   }
 

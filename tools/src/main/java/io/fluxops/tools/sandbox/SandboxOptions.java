@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param meteringJar the metering sidecar's jar
  * @param workDir where sidecar journals and logs go
  * @param live redraw the table in place (a terminal); false: print each refresh below the last
+ * @param realControlPlane a real API server, controllers and scheduler with KWOK's nodes instead of
+ *     the mock server and the simulated scheduler and kubelet
  */
 public record SandboxOptions(
     Optional<Duration> duration,
@@ -21,4 +23,17 @@ public record SandboxOptions(
     int metricsPort,
     Path meteringJar,
     Path workDir,
-    boolean live) {}
+    boolean live,
+    boolean realControlPlane) {
+
+  /** On the mock API server, the default. */
+  public SandboxOptions(
+      Optional<Duration> duration,
+      List<Path> files,
+      int metricsPort,
+      Path meteringJar,
+      Path workDir,
+      boolean live) {
+    this(duration, files, metricsPort, meteringJar, workDir, live, false);
+  }
+}

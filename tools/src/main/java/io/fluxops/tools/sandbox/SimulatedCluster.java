@@ -25,9 +25,8 @@ import java.util.Map;
  * discovery would register them. It has no scheduler or kubelet: {@link SimulatedKubelet} plays
  * them.
  */
-final class SimulatedCluster implements AutoCloseable {
+final class SimulatedCluster implements ControlPlane {
 
-  static final String NAMESPACE = "flux";
   private static final String CRD = "/META-INF/fabric8/fluxdeployments.fluxops.io-v1.yml";
 
   /** A simulated GPU node pool: how many nodes, their GPUs and their GFD labels. */
@@ -142,8 +141,8 @@ final class SimulatedCluster implements AutoCloseable {
         .build();
   }
 
-  /** Creates an object in the sandbox's namespace. */
-  <T extends HasMetadata> T create(T object) {
+  @Override
+  public <T extends HasMetadata> T create(T object) {
     object.getMetadata().setNamespace(NAMESPACE);
     return client.resource(object).create();
   }
@@ -157,8 +156,36 @@ final class SimulatedCluster implements AutoCloseable {
     return client.getConfiguration().getMasterUrl();
   }
 
-  KubernetesClient client() {
+  @Override
+  public KubernetesClient client() {
     return client;
+  }
+
+  @Override
+  public List<String> describe() {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "  API server        %s (simulated: Fabric8 mock server, CRUD mode, no CEL)",
+            url()));
+    for (NodePool pool : POOLS) {
+      lines.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "  GPU nodes         %d x %sN with %d nvidia.com/gpu each (simulated)",
+              pool.nodes(),
+              pool.prefix(),
+              pool.gpusPerNode()));
+    }
+    lines.add(
+        "  scheduler etc.    simulated: the scheduler, kubelet and Deployment and Job controllers");
+    return lines;
+  }
+
+  @Override
+  public PodRunner pods(PodRunner.PodRuntime runtime) {
+    return new SimulatedKubelet(client, runtime);
   }
 
   @Override

@@ -18,23 +18,15 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,39 +38,34 @@ import org.slf4j.LoggerFactory;
  * PodNetwork}): the real metering sidecar first, then a stand-in inference server. A pod turns
  * Ready after a simulated start time.
  */
-final class SimulatedKubelet implements AutoCloseable {
+final class SimulatedKubelet extends PodRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedKubelet.class);
   private static final String GPU = "nvidia.com/gpu";
   private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
-  /** How a pod's processes are started: the sandbox's settings. */
-  record PodRuntime(
-      Path meteringJar,
-      String usageEndpoint,
-      String licenceKeyFile,
-      Path workDir,
-      Duration startTime,
-      Function<String, Duration> perImageByGpuType) {}
-
   private final KubernetesClient client;
-  private final PodRuntime runtime;
-  private final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
-  private final List<SimulatedPod> finished = new CopyOnWriteArrayList<>();
-  private final Map<String, String> gpuTypeByDeployment = new ConcurrentHashMap<>();
-  private final Map<String, Long> firstPod = new ConcurrentHashMap<>();
   private final PodNetwork network = new PodNetwork();
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-kubelet"));
-  private final ExecutorService containers =
-      Executors.newCachedThreadPool(Threads.daemon("sandbox-containers"));
   private int podCounter;
 
   SimulatedKubelet(KubernetesClient client, PodRuntime runtime) {
+    super(runtime);
     this.client = client;
-    this.runtime = runtime;
   }
 
+  @Override
+  void stopWatching() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
   void start() {
     loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
   }
@@ -149,16 +136,6 @@ final class SimulatedKubelet implements AutoCloseable {
       Comparator.comparing((SimulatedPod p) -> p.phase() == SimulatedPod.Phase.READY)
           .thenComparing(p -> -p.createdNanos);
 
-  private List<SimulatedPod> podsOf(String namespace, String deployment) {
-    List<SimulatedPod> list = new ArrayList<>();
-    for (SimulatedPod pod : pods.values()) {
-      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
-        list.add(pod);
-      }
-    }
-    return list;
-  }
-
   private SimulatedPod create(Deployment deployment) {
     String namespace = deployment.getMetadata().getNamespace();
     String name = deployment.getMetadata().getName();
@@ -177,8 +154,7 @@ final class SimulatedKubelet implements AutoCloseable {
             client.getKubernetesSerialization().clone(deployment.getSpec().getTemplate().getSpec()),
             pod.address);
     createPending(client, namespace, pod.name, labels, spec);
-    pods.put(key(pod), pod);
-    firstPod.putIfAbsent(key(namespace, name), pod.createdNanos);
+    add(pod);
     return pod;
   }
 
@@ -274,46 +250,13 @@ final class SimulatedKubelet implements AutoCloseable {
     containers.execute(() -> startContainers(pod));
   }
 
-  private void startContainers(SimulatedPod pod) {
-    try {
-      String gpuType = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
-      pod.start(runtime, gpuType, countsByMetric(pod));
-      if (pod.phase() == SimulatedPod.Phase.TERMINATING) {
-        // Deleted while starting: terminate() ran stop() before the containers existed.
-        pod.stop();
-      }
-    } catch (Exception e) {
-      if (pod.phase() != SimulatedPod.Phase.TERMINATING) {
-        LOG.warn("pod {} failed to start: {}", pod.name, e.toString());
-        pod.phase.set(SimulatedPod.Phase.FAILED);
-      }
-    }
-  }
-
-  private final Map<String, Boolean> metricCounting = new ConcurrentHashMap<>();
-
-  /** Marks a Deployment's pods as counting by the server's metric ({@code license.counting}). */
-  void countByMetric(String namespace, String deployment) {
-    metricCounting.put(key(namespace, deployment), true);
-  }
-
-  private boolean countsByMetric(SimulatedPod pod) {
-    return metricCounting.getOrDefault(key(pod.namespace, pod.deployment), false);
-  }
-
   private void terminate(SimulatedPod pod) {
-    pods.remove(key(pod));
-    finished.add(pod);
+    remove(pod, () -> network.release(pod.address));
     try {
       client.pods().inNamespace(pod.namespace).withName(pod.name).delete();
     } catch (KubernetesClientException e) {
       LOG.debug("could not delete pod {}", pod.name, e);
     }
-    containers.execute(
-        () -> {
-          pod.stop();
-          network.release(pod.address);
-        });
   }
 
   private void writePodStatus(SimulatedPod pod, Deployment deployment) {
@@ -386,92 +329,6 @@ final class SimulatedKubelet implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.debug("deployment status not written; next tick", e);
     }
-  }
-
-  /** When the Deployment's first pod was made, in nanoTime; empty while it has had none. */
-  Optional<Long> firstPod(String namespace, String deployment) {
-    return Optional.ofNullable(firstPod.get(key(namespace, deployment)));
-  }
-
-  /** Ready stand-in servers of a Deployment, for the load generator (a Service's endpoints). */
-  List<InferenceStandIn> endpoints(String namespace, String deployment) {
-    List<InferenceStandIn> list = new ArrayList<>();
-    for (SimulatedPod pod : podsOf(namespace, deployment)) {
-      pod.servingServer().ifPresent(list::add);
-    }
-    return list;
-  }
-
-  /** One line per pod: name, phase, node, address, scheduler message. */
-  List<String> describePods() {
-    List<String> lines = new ArrayList<>();
-    for (SimulatedPod pod : pods.values()) {
-      lines.add(
-          String.format(
-              "%s %s node=%s address=%s %s",
-              pod.name, pod.phase(), pod.node, pod.address, pod.message));
-    }
-    lines.sort(null);
-    return lines;
-  }
-
-  /** Images generated by a Deployment's pods, those already gone included. */
-  long generated(String namespace, String deployment) {
-    long total = 0;
-    for (SimulatedPod pod : pods.values()) {
-      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
-        total += pod.generated();
-      }
-    }
-    for (SimulatedPod pod : finished) {
-      if (pod.namespace.equals(namespace) && pod.deployment.equals(deployment)) {
-        total += pod.generated();
-      }
-    }
-    return total;
-  }
-
-  /** Pods of a Deployment that hold a GPU (placed, whether starting or ready). */
-  int placed(String namespace, String deployment) {
-    return (int)
-        podsOf(namespace, deployment).stream()
-            .filter(
-                p ->
-                    p.phase() == SimulatedPod.Phase.STARTING
-                        || p.phase() == SimulatedPod.Phase.READY)
-            .count();
-  }
-
-  /** Stops the loop, then every pod as on node shutdown: work finished, sidecars flushed. */
-  @Override
-  public void close() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    List<SimulatedPod> all = new ArrayList<>(pods.values());
-    pods.clear();
-    finished.addAll(all);
-    List<java.util.concurrent.Future<?>> stops = new ArrayList<>();
-    for (SimulatedPod pod : all) {
-      stops.add(containers.submit(pod::stop));
-    }
-    for (var stop : stops) {
-      try {
-        stop.get(90, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("a pod did not stop cleanly: {}", e.toString());
-      }
-    }
-    containers.shutdown();
-    try {
-      containers.awaitTermination(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    containers.shutdownNow();
   }
 
   private static int gpusOf(PodSpec spec) {
@@ -578,13 +435,5 @@ final class SimulatedKubelet implements AutoCloseable {
         .endRunning()
         .endState()
         .build();
-  }
-
-  private static String key(SimulatedPod pod) {
-    return pod.namespace + "/" + pod.name;
-  }
-
-  private static String key(String namespace, String name) {
-    return namespace + "/" + name;
   }
 }

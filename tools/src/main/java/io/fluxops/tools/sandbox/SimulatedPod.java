@@ -78,7 +78,7 @@ final class SimulatedPod {
    * @param gpuType the pod's GPU type, which sets the time per image
    * @param byMetric whether the sidecar counts by the server's metric (else the server relays)
    */
-  void start(SimulatedKubelet.PodRuntime runtime, String gpuType, boolean byMetric)
+  void start(PodRunner.PodRuntime runtime, String gpuType, boolean byMetric)
       throws IOException, InterruptedException {
     Address at = address;
     Optional<URI> usageUrl = Optional.empty();

@@ -1,0 +1,150 @@
+package io.fluxops.tools.sandbox;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fluxops.common.MeteringSidecar;
+import io.fluxops.operator.workload.Labels;
+import io.fluxops.operator.workload.PodLayout;
+import io.fluxops.operator.workload.PodPorts;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SIMULATED containers on a real control plane: the real Deployment controller makes the pods, the
+ * real scheduler places them on KWOK's GPU nodes and KWOK marks them Running with an IP from the
+ * node's pod CIDR (a loopback range, see {@link KwokControlPlane}), but no container runs. This
+ * runs each such pod's processes on this machine at the pod's IP and its container ports, as its
+ * kubelet would: the real metering sidecar, then the stand-in server; and stops them when the pod
+ * is deleted. Pods that reuse an IP wait until the pod that had it has stopped.
+ */
+final class LocalPods extends PodRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPods.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Map<String, CompletableFuture<Void>> addressFree = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-local-pods"));
+
+  LocalPods(KubernetesClient client, String namespace, PodRuntime runtime) {
+    super(runtime);
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  @Override
+  void start() {
+    loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  void stopWatching() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.debug("local pods tick failed; retrying", e);
+    }
+  }
+
+  private void tick() {
+    List<Pod> listed =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(Labels.NAME, Labels.APP_NAME)
+            .list()
+            .getItems();
+    Set<String> live = new HashSet<>();
+    for (Pod pod : listed) {
+      String name = pod.getMetadata().getName();
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      live.add(name);
+      if (!pods.containsKey(key(namespace, name)) && runnable(pod)) {
+        run(pod);
+      }
+    }
+    for (SimulatedPod pod : List.copyOf(pods.values())) {
+      if (!live.contains(pod.name)) {
+        String ip = pod.address.ip();
+        CompletableFuture<Void> free = new CompletableFuture<>();
+        addressFree.put(ip, free);
+        remove(pod, () -> free.complete(null));
+      }
+    }
+  }
+
+  /** Scheduled, and given an IP by KWOK. */
+  private static boolean runnable(Pod pod) {
+    return pod.getSpec().getNodeName() != null
+        && pod.getStatus() != null
+        && pod.getStatus().getPodIP() != null
+        && !pod.getStatus().getPodIP().isEmpty();
+  }
+
+  private void run(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String deployment = labels.getOrDefault(Labels.INSTANCE, "");
+    SimulatedPod local =
+        new SimulatedPod(
+            namespace,
+            pod.getMetadata().getName(),
+            deployment,
+            labels.getOrDefault("fluxops.io/model", ""),
+            gpus(pod));
+    String ip = pod.getStatus().getPodIP();
+    local.node = pod.getSpec().getNodeName();
+    local.address =
+        new SimulatedPod.Address(
+            ip,
+            PodPorts.named(pod, PodLayout.HTTP_PORT_NAME).orElse(8080),
+            PodPorts.named(pod, PodLayout.METERING_PORT_NAME).orElse(MeteringSidecar.PORT),
+            MeteringSidecar.USAGE_PORT);
+    local.scheduledNanos = System.nanoTime();
+    local.phase.set(SimulatedPod.Phase.STARTING);
+    gpuTypeByDeployment.put(key(namespace, deployment), labels.getOrDefault("fluxops.io/gpu", ""));
+    add(local);
+    CompletableFuture<Void> previous =
+        addressFree.getOrDefault(ip, CompletableFuture.completedFuture(null));
+    previous.thenRunAsync(
+        () -> {
+          startContainers(local);
+          local.phase.compareAndSet(SimulatedPod.Phase.STARTING, SimulatedPod.Phase.READY);
+        },
+        containers);
+  }
+
+  private static int gpus(Pod pod) {
+    for (Container container : pod.getSpec().getContainers()) {
+      if (container.getResources() != null && container.getResources().getLimits() != null) {
+        Quantity gpus = container.getResources().getLimits().get("nvidia.com/gpu");
+        if (gpus != null) {
+          return Integer.parseInt(gpus.getAmount());
+        }
+      }
+    }
+    return 0;
+  }
+}
