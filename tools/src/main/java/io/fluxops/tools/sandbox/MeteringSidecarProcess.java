@@ -18,18 +18,51 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real metering sidecar ({@code fluxops-metering.jar}), run as a child JVM for one simulated
- * pod, bound to the pod's loopback address on the sidecar's port, with its image's JVM flags.
+ * pod, bound to the pod's address on the sidecar's port, with its image's JVM flags. Like a native
+ * sidecar ({@code restartPolicy: Always}), it is started again when it exits before its pod stops:
+ * Ctrl-C in a terminal reaches every process of the sandbox, the sidecars too, which flush and exit
+ * while their servers still work; started again, each reads its journal and goes on.
  */
 final class MeteringSidecarProcess implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Process process;
-  private final String baseUrl;
+  /** Restarts at the most, as a kubelet's back-off would give up on a sidecar that keeps dying. */
+  static final int MAX_RESTARTS = 5;
 
-  private MeteringSidecarProcess(Process process, String baseUrl) {
-    this.process = process;
+  private static final System.Logger LOG = System.getLogger(MeteringSidecarProcess.class.getName());
+
+  private final ProcessBuilder builder;
+  private final String baseUrl;
+  private volatile Process process;
+  private volatile boolean closing;
+  private int restarts;
+
+  private MeteringSidecarProcess(ProcessBuilder builder, String baseUrl) throws IOException {
+    this.builder = builder;
     this.baseUrl = baseUrl;
+    launch();
+  }
+
+  private synchronized void launch() throws IOException {
+    Process started = builder.start();
+    process = started;
+    started.onExit().thenRun(this::exited);
+  }
+
+  private synchronized void exited() {
+    if (closing || restarts >= MAX_RESTARTS) {
+      return;
+    }
+    restarts++;
+    LOG.log(
+        System.Logger.Level.INFO,
+        "metering sidecar at " + baseUrl + " exited; starting it again (" + restarts + ")");
+    try {
+      launch();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "metering sidecar at " + baseUrl + ": " + e);
+    }
   }
 
   /**
@@ -51,9 +84,12 @@ final class MeteringSidecarProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.environment().put("FLUXOPS_LISTEN_ADDRESS", ip);
     builder.environment().put("FLUXOPS_LISTEN_PORT", String.valueOf(port));
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Files.createDirectories(log.getParent());
-    return new MeteringSidecarProcess(builder.start(), "http://" + ip + ":" + port);
+    // Appended to, so a restarted sidecar's log follows the first one's.
+    builder
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return new MeteringSidecarProcess(builder, "http://" + ip + ":" + port);
   }
 
   /** Waits for {@code /readyz} to answer 200, as the kubelet's probe would. */
@@ -89,7 +125,8 @@ final class MeteringSidecarProcess implements AutoCloseable {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && process.isAlive()) {
+    // A sidecar that exited is started again (see exited()): wait for it unless it gave up.
+    while (System.nanoTime() < deadline && (process.isAlive() || !givenUp())) {
       try {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (answer.good(response.statusCode(), response.body())) {
@@ -103,6 +140,10 @@ final class MeteringSidecarProcess implements AutoCloseable {
     return false;
   }
 
+  private synchronized boolean givenUp() {
+    return closing || restarts >= MAX_RESTARTS;
+  }
+
   boolean alive() {
     return process.isAlive();
   }
@@ -110,6 +151,10 @@ final class MeteringSidecarProcess implements AutoCloseable {
   /** SIGTERM, as the kubelet sends: the sidecar reports what is pending, then exits. */
   @Override
   public void close() {
+    synchronized (this) {
+      closing = true;
+    }
+    Process process = this.process;
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -507,6 +507,14 @@ public final class Sandbox {
               ? "- (Apache-2.0, not metered)"
               : String.valueOf(report.reportedByModel().getOrDefault(entry.getKey(), 0L)));
     }
+    for (var mode : report.byCountingMode().entrySet()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-20s images generated %d, reported to the licence endpoint %d%n",
+          "counting: " + mode.getKey(),
+          mode.getValue()[0],
+          mode.getValue()[1]);
+    }
     out.println(
         report.everyImageReportedOnce()
             ? "  every metered image was reported to the (stand-in) licence endpoint exactly once"
@@ -796,6 +804,7 @@ public final class Sandbox {
       Map<String, Integer> lasts = new LinkedHashMap<>();
       Set<String> autoscaled = new LinkedHashSet<>();
       Map<String, SandboxReport.CacheFill> caches = new LinkedHashMap<>();
+      Map<String, Set<String>> counting = new TreeMap<>();
       for (FluxDeployment fd : deployments) {
         String name = fd.getMetadata().getName();
         generated.merge(
@@ -810,6 +819,12 @@ public final class Sandbox {
             && fd.getSpec().getModelCache().getSource() != null) {
           caches.put(name, cacheFill(name));
         }
+        if (fd.getSpec().getLicense() != null) {
+          String mode = fd.getSpec().getLicense().getCounting();
+          counting
+              .computeIfAbsent(fd.getSpec().getModel(), k -> new java.util.TreeSet<>())
+              .add(mode == null ? "relay" : mode);
+        }
       }
       return new SandboxReport(
           Set.copyOf(ready),
@@ -819,7 +834,8 @@ public final class Sandbox {
           generated,
           new HashMap<>(bfl.reportedBySlug()),
           autoscaled,
-          caches);
+          caches,
+          counting);
     }
 
     private SandboxReport.CacheFill cacheFill(String name) {

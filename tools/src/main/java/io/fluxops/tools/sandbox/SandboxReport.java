@@ -14,6 +14,7 @@ import java.util.Set;
  * @param reportedByModel images BFL's stand-in endpoint received, per licence slug
  * @param autoscaled the FluxDeployments with autoscaling
  * @param modelCache per FluxDeployment with {@code modelCache.source}: how its load went
+ * @param countingByModel per licensed model, the counting modes of its FluxDeployments
  */
 public record SandboxReport(
     Set<String> becameReady,
@@ -23,7 +24,26 @@ public record SandboxReport(
     Map<String, Long> generatedByModel,
     Map<String, Long> reportedByModel,
     Set<String> autoscaled,
-    Map<String, CacheFill> modelCache) {
+    Map<String, CacheFill> modelCache,
+    Map<String, Set<String>> countingByModel) {
+
+  /**
+   * Per counting mode: images generated and reported, summed over the models counted that way alone
+   * (the licence endpoint sees models, not FluxDeployments); a model whose FluxDeployments count in
+   * several ways is left out here and checked per model only.
+   */
+  public Map<String, long[]> byCountingMode() {
+    Map<String, long[]> modes = new java.util.TreeMap<>();
+    countingByModel.forEach(
+        (slug, counted) -> {
+          if (counted.size() == 1) {
+            long[] sums = modes.computeIfAbsent(counted.iterator().next(), m -> new long[2]);
+            sums[0] += generatedByModel.getOrDefault(slug, 0L);
+            sums[1] += reportedByModel.getOrDefault(slug, 0L);
+          }
+        });
+    return modes;
+  }
 
   /**
    * A model cache's fill.

@@ -28,6 +28,11 @@ class SandboxCleanupTest {
 
   @Test
   void ctrlCRemovesTheScratchDirectoryAndItsLicenceKey() throws Exception {
+    assertThat(
+            Files.isExecutable(Path.of("/usr/bin/setsid"))
+                || Files.isExecutable(Path.of("/bin/setsid")))
+        .as("setsid (util-linux) runs the sandbox as a terminal would")
+        .isTrue();
     Path log = tmp.resolve("sandbox.out");
     Path scratchRoot = Files.createDirectory(tmp.resolve("tmp"));
     Process sandbox = start(scratchRoot, log, "120s");
@@ -42,11 +47,18 @@ class SandboxCleanupTest {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())))
           .isEqualTo("rwx------");
 
-      new ProcessBuilder("kill", "-INT", Long.toString(sandbox.pid())).start().waitFor();
+      // As a terminal's Ctrl-C: SIGINT to the whole process group, the sidecars included (the
+      // sandbox runs in a session of its own, see start).
+      new ProcessBuilder("kill", "-INT", "--", "-" + sandbox.pid()).start().waitFor();
 
       assertThat(sandbox.waitFor(120, TimeUnit.SECONDS))
           .as("the sandbox stops after Ctrl-C: %s", Files.readString(log))
           .isTrue();
+      assertThat(sandbox.exitValue())
+          .as(
+              "every image reported once although Ctrl-C stopped the sidecars too: %s",
+              Files.readString(log))
+          .isZero();
       assertNothingLeft(sandbox, scratchRoot);
     } finally {
       kill(sandbox);
@@ -83,8 +95,12 @@ class SandboxCleanupTest {
     sandbox.destroyForcibly();
   }
 
+  /**
+   * The sandbox as a terminal runs it: in a process group of its own (setsid), with its sidecars.
+   */
   private static Process start(Path scratchRoot, Path log, String duration) throws Exception {
     return new ProcessBuilder(
+            "setsid",
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
             System.getProperty("java.class.path"),
