@@ -711,7 +711,7 @@ public final class Sandbox {
       }
       table.append(
           "* simulated GPU-hours held at the GPU's hourly price, per image made; REPORTED is what"
-              + " the stand-in licence endpoint received\n");
+              + " the stand-in licence endpoint received for the model\n");
       table.append("Autoscaler decisions (the operator's log, newest last):\n");
       List<SandboxLog.Decision> recent = log.recent(DECISIONS_SHOWN);
       if (recent.isEmpty()) {
@@ -719,7 +719,11 @@ public final class Sandbox {
       }
       for (SandboxLog.Decision decision : recent) {
         table.append(
-            String.format(Locale.ROOT, "  t=%3ds  %s%n", decision.second(), decision.text()));
+            String.format(
+                Locale.ROOT,
+                "  t=%3ds  %s%n",
+                Math.max(0, (decision.nanos() - started) / 1_000_000_000L),
+                decision.text()));
       }
       out.print(table);
       out.flush();

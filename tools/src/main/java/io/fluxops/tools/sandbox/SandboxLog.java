@@ -27,10 +27,9 @@ final class SandboxLog implements AutoCloseable {
   static final String DECISIONS = "io.fluxops.operator.scaling.QueueScaling";
   private static final int KEPT = 200;
 
-  /** One decision: when (seconds since the sandbox started) and what the operator logged. */
-  record Decision(long second, String text) {}
+  /** One decision: when ({@link System#nanoTime()}) and what the operator logged. */
+  record Decision(long nanos, String text) {}
 
-  private final long started = System.nanoTime();
   private final Deque<Decision> decisions = new ArrayDeque<>();
   private final AtomicLong count = new AtomicLong();
   private final Map<String, Level> previous = new HashMap<>();
@@ -61,6 +60,8 @@ final class SandboxLog implements AutoCloseable {
     log.set(context, "io.fluxops", Level.WARN);
     log.set(context, "io.javaoperatorsdk", Level.WARN);
     log.set(context, "io.vertx.core.impl.ContextImpl", Level.OFF);
+    // "unstable version v1alpha1": the CRD's version, which the user cannot change
+    log.set(context, "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR);
     // A write conflict with a controller is retried at once; the operator shows real failures in
     // status, and JOSDK logs a retry that gives up as an error.
     log.set(context, "io.javaoperatorsdk.operator.processing.event.EventProcessor", Level.ERROR);
@@ -85,7 +86,7 @@ final class SandboxLog implements AutoCloseable {
 
   synchronized void record(String text) {
     count.incrementAndGet();
-    decisions.addLast(new Decision((System.nanoTime() - started) / 1_000_000_000L, text));
+    decisions.addLast(new Decision(System.nanoTime(), text));
     while (decisions.size() > KEPT) {
       decisions.removeFirst();
     }
