@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +32,6 @@ final class LocalPods extends PodRunner {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, CompletableFuture<Void>> addressFree = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-local-pods"));
 
   LocalPods(KubernetesClient client, String namespace, PodRuntime runtime) {
     super(runtime);
@@ -45,29 +40,7 @@ final class LocalPods extends PodRunner {
   }
 
   @Override
-  void start() {
-    loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  void stopWatching() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void safeTick() {
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      LOG.debug("local pods tick failed; retrying", e);
-    }
-  }
-
-  private void tick() {
+  void tick() {
     List<Pod> listed =
         client
             .pods()

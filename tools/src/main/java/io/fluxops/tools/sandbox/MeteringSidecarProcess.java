@@ -3,7 +3,9 @@ package io.fluxops.tools.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fluxops.common.MeteringSidecar;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * The real metering sidecar ({@code fluxops-metering.jar}), run as a child JVM for one simulated
@@ -78,8 +82,10 @@ final class MeteringSidecarProcess implements AutoCloseable {
     command.addAll(MeteringSidecar.JVM_FLAGS);
     // After the image's flags, so it wins over their /tmp, which Windows does not have.
     command.add("-Djava.io.tmpdir=" + tmp);
-    command.add("-jar");
-    command.add(jar.toString());
+    command.add("-cp");
+    command.add(jar + File.pathSeparator + launcher(dir.getParent()));
+    command.add(SidecarLauncher.class.getName());
+    command.add(mainClass(jar));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     builder.environment().put("FLUXOPS_LISTEN_ADDRESS", ip);
@@ -90,6 +96,38 @@ final class MeteringSidecarProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return new MeteringSidecarProcess(builder, "http://" + ip + ":" + port);
+  }
+
+  /** The jar's Main-Class: what {@code java -jar} would run. */
+  static String mainClass(Path jar) throws IOException {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      String main = manifest == null ? null : manifest.getMainAttributes().getValue("Main-Class");
+      if (main == null) {
+        throw new IOException(jar + " names no Main-Class");
+      }
+      return main;
+    }
+  }
+
+  /**
+   * A directory with {@link SidecarLauncher}'s class alone (copied once into the scratch
+   * directory), so the sidecar's classpath holds its jar and that one class.
+   */
+  static synchronized Path launcher(Path scratch) throws IOException {
+    Path dir = scratch.resolve("sidecar-launcher");
+    String resource = SidecarLauncher.class.getName().replace('.', '/') + ".class";
+    Path target = dir.resolve(resource);
+    if (!Files.exists(target)) {
+      Files.createDirectories(target.getParent());
+      try (InputStream in = SidecarLauncher.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IOException("cannot find " + resource + " to start the sidecar with");
+        }
+        Files.copy(in, target);
+      }
+    }
+    return dir;
   }
 
   /** Waits for {@code /readyz} to answer 200, as the kubelet's probe would. */

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,11 +49,34 @@ abstract class PodRunner implements AutoCloseable {
     this.runtime = runtime;
   }
 
-  /** Starts watching for pods to run. */
-  abstract void start();
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-pods"));
+
+  /** Starts watching for pods to run: {@link #tick()} four times a second. */
+  void start() {
+    loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /** One look at the API server: pods to make, start or stop. */
+  abstract void tick();
+
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.debug("pods tick failed; retrying", e);
+    }
+  }
 
   /** Stops watching; {@link #close()} then stops the pods. */
-  abstract void stopWatching();
+  void stopWatching() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /** Marks a Deployment's pods as counting by the server's metric ({@code license.counting}). */
   void countByMetric(String namespace, String deployment) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -128,6 +129,7 @@ public final class SandboxCommand implements Callable<Integer> {
   static int run(SandboxOptions options, PrintStream out, PrintWriter err) {
     Sandbox sandbox = new Sandbox(options, out);
     CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger code = new AtomicInteger(1);
     Thread hook =
         new Thread(
             () -> {
@@ -138,16 +140,25 @@ public final class SandboxCommand implements Callable<Integer> {
                 if (!done.await(120, TimeUnit.SECONDS)) {
                   ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
                   ScratchDirectory.delete(options.workDir());
+                  return; // the other hooks (a real control plane's deletion) still run
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
               }
+              // A JVM stopped by a signal exits with 128 + its number, whatever main returns:
+              // after Ctrl-C the summary's verdict is the exit code all the same. run() has
+              // stopped and removed everything by now.
+              out.flush();
+              err.flush();
+              Runtime.getRuntime().halt(code.get());
             },
             "sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       SandboxReport report = sandbox.run();
-      return report.everyImageReportedOnce() ? 0 : 1;
+      code.set(report.everyImageReportedOnce() ? 0 : 1);
+      return code.get();
     } catch (Exception e) {
       err.println("fluxops sandbox: " + e.getMessage());
       err.flush();

@@ -24,9 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +43,6 @@ final class SimulatedKubelet extends PodRunner {
 
   private final KubernetesClient client;
   private final PodNetwork network = new PodNetwork();
-  private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(Threads.daemon("sandbox-kubelet"));
   private int podCounter;
 
   SimulatedKubelet(KubernetesClient client, PodRuntime runtime) {
@@ -55,35 +50,13 @@ final class SimulatedKubelet extends PodRunner {
     this.client = client;
   }
 
-  @Override
-  void stopWatching() {
-    loop.shutdownNow();
-    try {
-      loop.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  @Override
-  void start() {
-    loop.scheduleWithFixedDelay(this::safeTick, 0, 250, TimeUnit.MILLISECONDS);
-  }
-
   /** The pod network, which the other simulated pods (the loader Jobs') share. */
   PodNetwork network() {
     return network;
   }
 
-  private void safeTick() {
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      LOG.debug("kubelet tick failed; retrying", e);
-    }
-  }
-
-  private void tick() {
+  @Override
+  void tick() {
     List<Node> nodes = client.nodes().list().getItems();
     for (Deployment deployment :
         client
