@@ -471,6 +471,13 @@ public final class Sandbox {
         "  %-20s %d replica changes decided (the operator's log)%n",
         "autoscaler",
         log.decisions());
+    if (!log.failures().isEmpty()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-20s requests that failed and were retried: %s%n",
+          "API server",
+          log.failures());
+    }
     for (String name : report.firstDesired().keySet()) {
       out.printf(
           Locale.ROOT,

@@ -40,6 +40,28 @@ final class SandboxLog implements AutoCloseable {
 
   private java.util.logging.Level loaderLevel;
   private final Map<String, Boolean> previousAdditive = new HashMap<>();
+  private final AtomicLong failures = new AtomicLong();
+  private final List<String> countedLoggers = new ArrayList<>();
+  private String firstFailure = "";
+  private final AppenderBase<ILoggingEvent> failureAppender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          synchronized (SandboxLog.this) {
+            if (failures.getAndIncrement() == 0) {
+              String cause =
+                  event.getThrowableProxy() == null
+                      ? ""
+                      : ": "
+                          + event.getThrowableProxy().getClassName()
+                          + ": "
+                          + event.getThrowableProxy().getMessage();
+              String text = event.getFormattedMessage() + cause;
+              firstFailure = text.length() > 300 ? text.substring(0, 300) + "..." : text;
+            }
+          }
+        }
+      };
   private final AppenderBase<ILoggingEvent> appender =
       new AppenderBase<>() {
         @Override
@@ -59,12 +81,12 @@ final class SandboxLog implements AutoCloseable {
     log.set(context, Logger.ROOT_LOGGER_NAME, Level.WARN);
     log.set(context, "io.fluxops", Level.WARN);
     log.set(context, "io.javaoperatorsdk", Level.WARN);
-    log.set(context, "io.vertx.core.impl.ContextImpl", Level.OFF);
+    log.counted(context, "io.vertx.core.impl.ContextImpl");
     // "unstable version v1alpha1": the CRD's version, which the user cannot change
     log.set(context, "io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.ERROR);
     // A write conflict with a controller is retried at once; the operator shows real failures in
     // status, and JOSDK logs a retry that gives up as an error.
-    log.set(context, "io.javaoperatorsdk.operator.processing.event.EventProcessor", Level.ERROR);
+    log.counted(context, "io.javaoperatorsdk.operator.processing.event.EventProcessor");
     log.set(context, DECISIONS, Level.INFO);
     log.loaderLevel = log.loaderLog.getLevel();
     log.loaderLog.setLevel(java.util.logging.Level.WARNING);
@@ -76,6 +98,28 @@ final class SandboxLog implements AutoCloseable {
     log.appender.start();
     decisions.addAppender(log.appender);
     return log;
+  }
+
+  /**
+   * Failures that would fill the table with stack traces are counted instead, and the summary says
+   * how many there were and what the first was.
+   */
+  private void counted(LoggerContext context, String name) {
+    set(context, name, Level.WARN);
+    Logger logger = context.getLogger(name);
+    previousAdditive.put(name, logger.isAdditive());
+    logger.setAdditive(false);
+    failureAppender.setContext(context);
+    if (!failureAppender.isStarted()) {
+      failureAppender.start();
+    }
+    logger.addAppender(failureAppender);
+    countedLoggers.add(name);
+  }
+
+  /** How many failures the counted loggers logged, and the first one's message. */
+  synchronized String failures() {
+    return failures.get() == 0 ? "" : failures.get() + " (the first: " + firstFailure + ")";
   }
 
   private void set(LoggerContext context, String name, Level level) {
@@ -121,6 +165,8 @@ final class SandboxLog implements AutoCloseable {
     Logger decisionLog = context.getLogger(DECISIONS);
     decisionLog.detachAppender(appender);
     appender.stop();
+    countedLoggers.forEach(name -> context.getLogger(name).detachAppender(failureAppender));
+    failureAppender.stop();
     previousAdditive.forEach((name, additive) -> context.getLogger(name).setAdditive(additive));
     previous.forEach((name, level) -> context.getLogger(name).setLevel(level));
     loaderLog.setLevel(loaderLevel);
