@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +32,7 @@ class AutoscalingClusterIT {
         .isExecutable();
     Deployment chart = ChartRelease.ensureInstalled(cluster);
     Fixtures.createNamespace(cluster, NAMESPACE);
-    int port = freePort();
+    int port = Fixtures.freePort();
     Process redis =
         new ProcessBuilder(
                 redisServer.toString(),
@@ -124,11 +122,5 @@ class AutoscalingClusterIT {
     Deployment deployment =
         cluster.admin().apps().deployments().inNamespace(NAMESPACE).withName("schnell").get();
     return deployment == null ? -1 : deployment.getSpec().getReplicas();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.SpecRules;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -61,15 +60,8 @@ class ExamplesClusterIT {
     Fixtures.deleteFluxDeployments(cluster, NAMESPACE);
   }
 
-  /** The manifests in examples/, examples/model-cache/ and examples/servers/. */
   static Stream<Path> examples() throws IOException {
-    List<Path> all = new java.util.ArrayList<>();
-    for (String dir : List.of("examples", "examples/model-cache", "examples/servers")) {
-      try (Stream<Path> files = Files.list(RealCluster.REPO_ROOT.resolve(dir))) {
-        files.filter(f -> f.toString().endsWith(".yaml")).forEach(all::add);
-      }
-    }
-    return all.stream().sorted();
+    return Fixtures.exampleFiles();
   }
 
   @ParameterizedTest

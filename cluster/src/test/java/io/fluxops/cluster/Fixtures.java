@@ -3,7 +3,15 @@ package io.fluxops.cluster;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Setting-up steps the cluster tests share. */
 final class Fixtures {
@@ -65,5 +73,25 @@ final class Fixtures {
             () ->
                 cluster.admin().serviceAccounts().inNamespace(name).withName("default").get()
                     != null);
+  }
+
+  /** The manifests in examples/, examples/model-cache/ and examples/servers/, sorted. */
+  static Stream<Path> exampleFiles() throws IOException {
+    List<Path> all = new ArrayList<>();
+    for (String dir : List.of("examples", "examples/model-cache", "examples/servers")) {
+      try (Stream<Path> files = Files.list(RealCluster.REPO_ROOT.resolve(dir))) {
+        files.filter(f -> f.toString().endsWith(".yaml")).forEach(all::add);
+      }
+    }
+    return all.stream().sorted();
+  }
+
+  /** A loopback port that was free a moment ago (bound once, then closed). */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -153,10 +152,7 @@ class IdleWritesClusterIT {
    * (scaled to zero, so it holds no GPU).
    */
   private static String unreadableQueue() throws IOException {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      closedPort = socket.getLocalPort();
-    }
+    int closedPort = Fixtures.freePort();
     String fxd =
         Files.readString(RealCluster.REPO_ROOT.resolve("examples/flux-1-schnell.yaml"))
             .replace("redis:6379", "127.0.0.1:" + closedPort)

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +72,7 @@ final class OperatorProcess implements AutoCloseable {
         env.put(variable.getName(), variable.getValue());
       }
     }
-    int port = freePort();
+    int port = Fixtures.freePort();
     env.put("POD_NAME", identity);
     env.put("POD_NAMESPACE", chartDeployment.getMetadata().getNamespace());
     env.put("FLUXOPS_HTTP_PORT", String.valueOf(port));
@@ -158,14 +157,6 @@ final class OperatorProcess implements AutoCloseable {
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -47,20 +47,7 @@ class StoredAsDesiredClusterIT {
   }
 
   static Stream<Path> examples() throws IOException {
-    Path examples = RealCluster.REPO_ROOT.resolve("examples");
-    List<Path> files = new ArrayList<>();
-    for (Path dir :
-        List.of(examples, examples.resolve("model-cache"), examples.resolve("servers"))) {
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> listed = Files.list(dir)) {
-          listed
-              .filter(p -> p.toString().endsWith(".yaml"))
-              .filter(p -> read(p).contains("kind: FluxDeployment"))
-              .forEach(files::add);
-        }
-      }
-    }
-    return files.stream().sorted();
+    return Fixtures.exampleFiles().filter(p -> read(p).contains("kind: FluxDeployment"));
   }
 
   @ParameterizedTest(name = "{0}")
