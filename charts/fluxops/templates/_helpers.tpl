@@ -85,6 +85,11 @@ makes each call and fails when the chart grants anything else.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "update"]
+# The NetworkPolicy of each FluxDeployment counted by proxy: its informer, create, update, and
+# delete when the spec leaves proxy counting.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # The model cache's loader Jobs: their informer, create, and delete of a superseded load's Job.
 - apiGroups: ["batch"]
   resources: ["jobs"]

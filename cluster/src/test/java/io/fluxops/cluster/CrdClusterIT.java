@@ -84,14 +84,7 @@ class CrdClusterIT {
 
   @Test
   void kubectlGetPrintsThePrinterColumns(KwokCluster cluster) {
-    cluster
-        .kubectl(
-            "apply",
-            "-n",
-            NAMESPACE,
-            "-f",
-            RealCluster.REPO_ROOT.resolve("examples/flux-1-kontext-dev-blackwell.yaml").toString())
-        .runOrThrow();
+    Fixtures.applyExample(cluster, NAMESPACE, "flux-1-kontext-dev-blackwell.yaml");
     String table =
         cluster.kubectl("get", "fxd", "-n", NAMESPACE).timeout(Duration.ofSeconds(30)).runOrThrow();
     assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))

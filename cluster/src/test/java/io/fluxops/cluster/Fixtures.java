@@ -21,6 +21,18 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /** {@code kubectl apply -n namespace -f examples/<example>}, as a user would. */
+  static void applyExample(KwokCluster cluster, String namespace, String example) {
+    cluster
+        .kubectl(
+            "apply",
+            "-n",
+            namespace,
+            "-f",
+            RealCluster.REPO_ROOT.resolve("examples").resolve(example).toString())
+        .runOrThrow();
+  }
+
   /** Applies the committed CRD as a user upgrading it would, and waits until it is served. */
   static void installCrd(KwokCluster cluster) {
     cluster

@@ -37,14 +37,7 @@ class IdleWritesClusterIT {
   static void startOperator(KwokCluster cluster) {
     Deployment chart = ChartRelease.ensureInstalled(cluster);
     Fixtures.createNamespace(cluster, NAMESPACE);
-    cluster
-        .kubectl(
-            "apply",
-            "-n",
-            NAMESPACE,
-            "-f",
-            RealCluster.REPO_ROOT.resolve("examples/license-secret.yaml").toString())
-        .runOrThrow();
+    Fixtures.applyExample(cluster, NAMESPACE, "license-secret.yaml");
     operator =
         OperatorProcess.start(
             cluster, chart, ChartRelease.kubeconfig(cluster, "idle-it"), "idle-it", Map.of());

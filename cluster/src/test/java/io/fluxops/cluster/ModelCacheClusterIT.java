@@ -37,10 +37,8 @@ class ModelCacheClusterIT {
     Deployment chart = ChartRelease.ensureInstalled(cluster);
     Fixtures.createNamespace(cluster, NAMESPACE);
     KubernetesClient client = cluster.admin();
-    apply(cluster, RealCluster.REPO_ROOT.resolve("examples/license-secret.yaml").toString());
-    apply(
-        cluster,
-        RealCluster.REPO_ROOT.resolve("examples/model-cache/hf-token-secret.yaml").toString());
+    Fixtures.applyExample(cluster, NAMESPACE, "license-secret.yaml");
+    Fixtures.applyExample(cluster, NAMESPACE, "model-cache/hf-token-secret.yaml");
     // A claim the PersistentVolume controller binds to a volume made for it (KWOK runs no
     // container, so the volume is never written).
     cluster
@@ -74,11 +72,7 @@ class ModelCacheClusterIT {
             ChartRelease.kubeconfig(cluster, "model-cache-it"),
             "model-cache-it",
             Map.of())) {
-      apply(
-          cluster,
-          RealCluster.REPO_ROOT
-              .resolve("examples/model-cache/flux-1-dev-from-hugging-face.yaml")
-              .toString());
+      Fixtures.applyExample(cluster, NAMESPACE, "model-cache/flux-1-dev-from-hugging-face.yaml");
 
       await()
           .atMost(Duration.ofSeconds(90))
@@ -120,10 +114,6 @@ class ModelCacheClusterIT {
       Fixtures.deleteFluxDeployments(cluster, NAMESPACE);
       client.persistentVolumes().withName("model-cache-it-weights").delete();
     }
-  }
-
-  private static void apply(KwokCluster cluster, String file) {
-    cluster.kubectl("apply", "-n", NAMESPACE, "-f", file).runOrThrow();
   }
 
   private static List<Job> loaderJobs(KubernetesClient client) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,9 +44,7 @@ class OperatorClusterIT {
     cluster
         .kubectl("apply", "-f", examples.resolve("nvidia/runtimeclass.yaml").toString())
         .runOrThrow();
-    cluster
-        .kubectl("apply", "-n", NAMESPACE, "-f", examples.resolve("license-secret.yaml").toString())
-        .runOrThrow();
+    Fixtures.applyExample(cluster, NAMESPACE, "license-secret.yaml");
     for (String claim : List.of("trt-engines", "flux-weights")) {
       createBoundClaim(cluster, claim);
     }
@@ -74,14 +73,7 @@ class OperatorClusterIT {
             "flux-1-dev-rtx-4090.yaml",
             "flux-1-kontext-dev-blackwell.yaml",
             "flux-tools-rtx-4090.yaml")) {
-      cluster
-          .kubectl(
-              "apply",
-              "-n",
-              NAMESPACE,
-              "-f",
-              RealCluster.REPO_ROOT.resolve("examples").resolve(example).toString())
-          .runOrThrow();
+      Fixtures.applyExample(cluster, NAMESPACE, example);
     }
     Map<String, String> nodePrefixes =
         Map.of("dev-4090", "rtx4090-", "kontext-blackwell", "rtx5090-", "tools-4090", "rtx4090-");
@@ -277,6 +269,39 @@ class OperatorClusterIT {
                   .as("the old ReplicaSet, scaled to zero, and the new one")
                   .hasSize(2);
             });
+  }
+
+  @Test
+  @Order(4)
+  void aServerCountedByProxyGetsANetworkPolicyForItsSidecarsPortsOnly(KwokCluster cluster) {
+    Fixtures.applyExample(cluster, NAMESPACE, "servers/flux-1-dev-openai.yaml");
+    var policies = cluster.admin().network().v1().networkPolicies().inNamespace(NAMESPACE);
+    NetworkPolicy policy =
+        await().atMost(SETTLE).until(() -> policies.withName("dev-openai").get(), p -> p != null);
+    assertThat(policy.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo("dev-openai"));
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule ->
+                assertThat(rule.getPorts())
+                    .extracting(p -> p.getPort().getStrVal())
+                    .containsExactly("http", "metering"));
+    // The names the policy admits are the sidecar's container ports; the server's own port is not
+    // among them.
+    var template = deployment(cluster, "dev-openai").getSpec().getTemplate().getSpec();
+    assertThat(
+            java.util.stream.Stream.concat(
+                    template.getInitContainers().stream(), template.getContainers().stream())
+                .flatMap(c -> c.getPorts().stream())
+                .filter(
+                    p -> p.getName() != null && List.of("http", "metering").contains(p.getName()))
+                .map(p -> p.getContainerPort()))
+        .containsExactlyInAnyOrder(8000, 9469)
+        .doesNotContain(9472);
+    cluster.kubectl("delete", "fxd", "dev-openai", "-n", NAMESPACE, "--wait=true").runOrThrow();
+    await().atMost(SETTLE).until(() -> policies.withName("dev-openai").get() == null);
   }
 
   @Test

@@ -68,6 +68,9 @@ class StoredAsDesiredClusterIT {
       desired.add(WorkloadFactory.service(stored, spec));
       desired.add(WorkloadFactory.serviceAccount(stored, spec));
       desired.add(WorkloadFactory.podDisruptionBudget(stored, spec));
+      if (spec.proxied()) {
+        desired.add(WorkloadFactory.networkPolicy(stored, spec));
+      }
       for (HasMetadata object : desired) {
         HasMetadata actual = client.resource(object).create();
         try {

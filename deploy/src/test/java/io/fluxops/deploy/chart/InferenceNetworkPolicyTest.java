@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The inference pods' NetworkPolicy: the sidecar's port 9469 only for the operator and the named
  * scrapers, the serving port for the named clients and the operator. (The usage endpoint is on the
- * pod's loopback: no policy is involved.)
+ * pod's loopback: no policy is involved.) With it, the operator places no policy of its own for the
+ * FluxDeployments counted by proxy.
  */
 class InferenceNetworkPolicyTest {
 
@@ -69,6 +70,13 @@ class InferenceNetworkPolicyTest {
     assertThat(policy.getSpec().getIngress().get(0).getFrom())
         .singleElement()
         .satisfies(InferenceNetworkPolicyTest::isTheOperator);
+  }
+
+  @Test
+  void theChartsPolicyTakesOverFromTheOperatorsPolicyPerProxiedFluxDeployment() {
+    assertThat(chart.operatorEnv()).containsEntry("FLUXOPS_PROXY_NETWORK_POLICY", "false");
+    assertThat(HelmChart.render().operatorEnv())
+        .containsEntry("FLUXOPS_PROXY_NETWORK_POLICY", "true");
   }
 
   private NetworkPolicyIngressRule rule(String port) {

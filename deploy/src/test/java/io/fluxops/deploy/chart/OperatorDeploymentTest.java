@@ -165,9 +165,7 @@ class OperatorDeploymentTest {
   }
 
   private Map<String, String> env() {
-    return operator.getEnv().stream()
-        .filter(e -> e.getValue() != null)
-        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    return chart.operatorEnv();
   }
 
   private static String sidecar(String version) {

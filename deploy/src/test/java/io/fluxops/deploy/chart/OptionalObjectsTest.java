@@ -3,7 +3,6 @@ package io.fluxops.deploy.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +15,6 @@ import io.fluxops.deploy.support.HelmChart;
 import io.fluxops.deploy.support.RenderedChart;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The chart with every optional switch on (values/all-switches.yaml). */
@@ -109,18 +107,7 @@ class OptionalObjectsTest {
 
   @Test
   void pricesReachTheOperatorAndAZeroPriceIsKept() {
-    Map<String, String> env =
-        chart
-            .one(Deployment.class, HelmChart.RELEASE)
-            .getSpec()
-            .getTemplate()
-            .getSpec()
-            .getContainers()
-            .get(0)
-            .getEnv()
-            .stream()
-            .filter(e -> e.getValue() != null)
-            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    Map<String, String> env = chart.operatorEnv();
 
     assertThat(env)
         .containsEntry("FLUXOPS_GPU_PRICE_RTX_4090", "0.34")

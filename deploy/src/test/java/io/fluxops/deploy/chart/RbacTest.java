@@ -33,10 +33,10 @@ class RbacTest {
       grants(
           // The Java Operator SDK's informer for the primary resource.
           rule("fluxops.io", "fluxdeployments", "list", "watch"),
-          // UpdateControl.patchStatus and ErrorStatusUpdateControl.patchStatus from
-          // FluxDeploymentReconciler: with server-side apply off, the SDK's
-          // CustomResourceFacade.patchStatus sends a JSON patch to /status (Fabric8's editStatus
-          // on the cached object: no GET, no PUT).
+          // FluxDeploymentReconciler.writeStatus: with server-side apply off, the SDK's
+          // PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource sends a JSON patch to /status
+          // (Fabric8's editStatus on the cached object: no GET, no PUT; a 422 is retried on the
+          // informer's newer copy, not read from the server).
           rule("fluxops.io", "fluxdeployments/status", "patch"),
           // WorkloadFactory.controllerReference sets blockOwnerDeletion on the owned objects; where
           // the OwnerReferencesPermissionEnforcement admission plugin runs, that needs update on
@@ -52,6 +52,17 @@ class RbacTest {
           rule("", "services", "list", "watch", "create", "update"),
           rule("", "serviceaccounts", "list", "watch", "create", "update"),
           rule("policy", "poddisruptionbudgets", "list", "watch", "create", "update"),
+          // NetworkPolicyDependent: its informer, create and update as above, and delete: its
+          // reconcile precondition (GuardsServerPort) is unmet once a spec leaves proxy counting,
+          // and the SDK then deletes the policy.
+          rule(
+              "networking.k8s.io",
+              "networkpolicies",
+              "list",
+              "watch",
+              "create",
+              "update",
+              "delete"),
           // LoaderJobDependent: its informer and create; a Job is never updated (its match is
           // always true: a Job's pod template cannot change). FluxDeploymentReconciler
           // .deleteSupersededLoaderJobs deletes the Jobs of loads the spec no longer asks for.

@@ -1,7 +1,10 @@
 package io.fluxops.deploy.support;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The objects a `helm template` produced, parsed into Fabric8's model classes. */
@@ -41,6 +44,23 @@ public final class RenderedChart {
           "expected one " + type.getSimpleName() + " " + name + ", found " + kindsAndNames());
     }
     return found.get(0);
+  }
+
+  /**
+   * The operator container's environment variables that have a value (not {@code valueFrom}), by
+   * name.
+   */
+  public Map<String, String> operatorEnv() {
+    return one(Deployment.class, HelmChart.RELEASE)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> e.getValue() != null)
+        .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
   /** "Kind/name" of every object, sorted, for assertions and failure messages. */

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param gpuHourlyPriceUsd default price of one GPU hour per GPU type value
  * @param apiPricePerImageUsd the managed API's default price per image
  * @param serverSideApply whether owned objects and status are written with server-side apply
+ * @param proxyNetworkPolicy whether a FluxDeployment counted by proxy gets a NetworkPolicy that
+ *     keeps its server's own port out of other pods' reach
  */
 public record OperatorConfig(
     String meteringImage,
@@ -34,7 +36,8 @@ public record OperatorConfig(
     Duration apiUnreachableAfter,
     Map<String, Double> gpuHourlyPriceUsd,
     double apiPricePerImageUsd,
-    boolean serverSideApply) {
+    boolean serverSideApply,
+    boolean proxyNetworkPolicy) {
 
   public static final String LEASE_NAME = "fluxops-operator";
 

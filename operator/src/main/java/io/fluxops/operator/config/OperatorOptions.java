@@ -156,6 +156,16 @@ public final class OperatorOptions {
               + " updates and status JSON patches, matched against the stored object (false; measured"
               + " the same on kube-apiserver, see BENCHMARKS.md).");
 
+  public static final Option PROXY_NETWORK_POLICY =
+      new Option(
+          "FLUXOPS_PROXY_NETWORK_POLICY",
+          "true",
+          "Give each FluxDeployment with license.counting proxy a NetworkPolicy that admits traffic"
+              + " to its pods' serving and metering ports only, so that no other pod reaches the"
+              + " inference server past the meter (a NIM binds its port 9472 on every address)."
+              + " Set false where your own NetworkPolicies cover the inference pods (the chart does"
+              + " with inferenceNetworkPolicy.enabled).");
+
   /** All options, for documentation and the chart. */
   public static final List<Option> ALL =
       List.of(
@@ -172,7 +182,8 @@ public final class OperatorOptions {
           GPU_PRICE_RTX_4090,
           GPU_PRICE_BLACKWELL,
           API_PRICE_PER_IMAGE,
-          SERVER_SIDE_APPLY);
+          SERVER_SIDE_APPLY,
+          PROXY_NETWORK_POLICY);
 
   private OperatorOptions() {}
 
@@ -232,6 +243,7 @@ public final class OperatorOptions {
         Duration.ofSeconds(API_UNREACHABLE_SECONDS.readInt(environment, 15, 3600)),
         gpuPrices,
         API_PRICE_PER_IMAGE.readPrice(environment),
-        SERVER_SIDE_APPLY.readBoolean(environment));
+        SERVER_SIDE_APPLY.readBoolean(environment),
+        PROXY_NETWORK_POLICY.readBoolean(environment));
   }
 }

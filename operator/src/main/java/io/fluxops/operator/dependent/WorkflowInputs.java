@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param load the model cache's load, when {@code spec.modelCache.source} is set
  * @param served the complete revision the inference pods read, if there is one yet
  * @param huggingFaceEndpoint the Hub's base URL for the loader
+ * @param networkPolicy whether the pods get a NetworkPolicy that admits only their serving and
+ *     metering ports (counted by proxy, unless the operator was told policies are the cluster's)
  */
 public record WorkflowInputs(
     ValidatedSpec spec,
@@ -23,7 +25,8 @@ public record WorkflowInputs(
     Optional<ModelLoad> load,
     Optional<ServedModel> served,
     String loaderImage,
-    String huggingFaceEndpoint) {
+    String huggingFaceEndpoint,
+    boolean networkPolicy) {
 
   private static final String KEY = WorkflowInputs.class.getName();
 

@@ -12,8 +12,10 @@ import io.fluxops.operator.api.FluxDeploymentStatus;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.cost.Prices;
 import io.fluxops.operator.dependent.DeploymentDependent;
+import io.fluxops.operator.dependent.GuardsServerPort;
 import io.fluxops.operator.dependent.HasModelSource;
 import io.fluxops.operator.dependent.LoaderJobDependent;
+import io.fluxops.operator.dependent.NetworkPolicyDependent;
 import io.fluxops.operator.dependent.PodDisruptionBudgetDependent;
 import io.fluxops.operator.dependent.ServiceAccountDependent;
 import io.fluxops.operator.dependent.ServiceDependent;
@@ -42,11 +44,13 @@ import io.fluxops.operator.workload.SpecValidator;
 import io.fluxops.operator.workload.ValidatedSpec;
 import io.fluxops.queue.QueueReading;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -91,7 +95,11 @@ import org.slf4j.LoggerFactory;
           type = LoaderJobDependent.class,
           name = FluxDeploymentReconciler.LOADER_JOB,
           dependsOn = FluxDeploymentReconciler.SA,
-          reconcilePrecondition = HasModelSource.class)
+          reconcilePrecondition = HasModelSource.class),
+      @Dependent(
+          type = NetworkPolicyDependent.class,
+          name = "networkpolicy",
+          reconcilePrecondition = GuardsServerPort.class)
     })
 @ControllerConfiguration(name = FluxDeploymentReconciler.NAME)
 @GradualRetry(
@@ -230,11 +238,35 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
           ResourceID.fromResource(fd),
           StatusAggregator.changes(fd.getStatus(), next));
     }
-    UpdateControl<FluxDeployment> control =
-        unchanged
-            ? UpdateControl.noUpdate()
-            : UpdateControl.patchStatus(StatusAggregator.forStatusPatch(fd, next));
+    if (!unchanged) {
+      writeStatus(fd, next, context);
+    }
+    UpdateControl<FluxDeployment> control = UpdateControl.noUpdate();
     return recheck.map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * Writes the status, and keeps what the API server answered as the FluxDeployment's latest
+   * version for the next reconcile. The SDK's {@code UpdateControl.patchStatus} drops the answer: a
+   * reconcile that followed before the informer saw the write computed its JSON patch from the
+   * version before it, and a patch that addresses list entries by index then fails (the mock API
+   * server leaves it unanswered; kube-apiserver answers 422) or lands on entries that moved. A 422
+   * is retried on the newer version once the informer has it.
+   */
+  private void writeStatus(
+      FluxDeployment fd, FluxDeploymentStatus next, Context<FluxDeployment> context) {
+    if (config.serverSideApply()) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(
+          fd, StatusAggregator.forStatusPatch(fd, next), context);
+    } else {
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          fd,
+          context,
+          latest -> {
+            latest.setStatus(next);
+            return latest;
+          });
+    }
   }
 
   /**
@@ -272,7 +304,8 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
               load,
               served,
               config.loaderImage(),
-              config.huggingFaceEndpoint())
+              config.huggingFaceEndpoint(),
+              spec.proxied() && config.proxyNetworkPolicy())
           .putInto(context);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
       deleteSupersededLoaderJobs(fd, load, context);
@@ -389,10 +422,18 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
                 "the operator could not apply the workload and will retry: " + message)
             .build();
     next.setObservedGeneration(current.getObservedGeneration());
-    if (StatusAggregator.unchanged(fd.getStatus(), next)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    if (!StatusAggregator.unchanged(fd.getStatus(), next)) {
+      try {
+        writeStatus(fd, next, context);
+      } catch (KubernetesClientException | OperatorException writeFailed) {
+        // The API server that refused the workload may refuse this too; the retry writes again.
+        LOG.warn(
+            "Could not write the status of {}: {}",
+            ResourceID.fromResource(fd),
+            writeFailed.getMessage());
+      }
     }
-    return ErrorStatusUpdateControl.patchStatus(StatusAggregator.forStatusPatch(fd, next));
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**

@@ -13,6 +13,10 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fluxops.operator.api.FluxDeployment;
@@ -96,6 +100,38 @@ public final class WorkloadFactory {
         .withMatchLabels(Labels.selector(fd))
         .endSelector()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * Admits traffic to the pods' serving port (the sidecar's, in front of the server) and the
+   * sidecar's metering port, and nothing else. With {@code counting: proxy} the server listens on
+   * the pod's loopback where it can be told to, but a NIM cannot be told an address and binds
+   * {@value PodLayout#UPSTREAM_PORT} on all of them: without this policy another pod could have
+   * images generated there that the meter never sees. The ports are named, so pods of an older
+   * template stay reachable during a rollout that changes the port; kubelet probes are not subject
+   * to NetworkPolicies. Policies add up: one of the user's own that admits more to these pods
+   * widens this one.
+   */
+  public static NetworkPolicy networkPolicy(FluxDeployment fd, ValidatedSpec v) {
+    return new NetworkPolicyBuilder()
+        .withMetadata(metadata(fd, v))
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(Labels.selector(fd))
+        .endPodSelector()
+        .withPolicyTypes("Ingress")
+        .addNewIngress()
+        .withPorts(policyPort(PodLayout.HTTP_PORT_NAME), policyPort(PodLayout.METERING_PORT_NAME))
+        .endIngress()
+        .endSpec()
+        .build();
+  }
+
+  private static NetworkPolicyPort policyPort(String name) {
+    return new NetworkPolicyPortBuilder()
+        .withPort(new IntOrString(name))
+        .withProtocol("TCP")
         .build();
   }
 

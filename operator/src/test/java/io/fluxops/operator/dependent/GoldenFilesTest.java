@@ -58,7 +58,14 @@ class GoldenFilesTest {
     Context<FluxDeployment> context =
         contextWith(
             new WorkflowInputs(
-                spec, replicas, IMAGE, load, served, LOADER_IMAGE, "https://huggingface.co"));
+                spec,
+                replicas,
+                IMAGE,
+                load,
+                served,
+                LOADER_IMAGE,
+                "https://huggingface.co",
+                spec.proxied()));
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(new DeploymentDependent().desired(fd, context));
     objects.add(new ServiceDependent().desired(fd, context));
@@ -66,6 +73,9 @@ class GoldenFilesTest {
     objects.add(new ServiceAccountDependent().desired(fd, context));
     if (load.isPresent()) {
       objects.add(new LoaderJobDependent().desired(fd, context));
+    }
+    if (spec.proxied()) {
+      objects.add(new NetworkPolicyDependent().desired(fd, context));
     }
     Path dir = GOLDEN.resolve(example.getFileName().toString().replace(".yaml", ""));
     for (HasMetadata object : objects) {

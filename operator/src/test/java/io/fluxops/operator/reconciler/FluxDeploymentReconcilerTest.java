@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.api.ServerApi;
 import io.fluxops.operator.api.SpecRules;
 import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.testing.Examples;
@@ -161,6 +163,45 @@ class FluxDeploymentReconcilerTest {
         .atMost(TIMEOUT)
         .until(
             () -> Long.valueOf(2).equals(cluster.status(NS, "tools-4090").getObservedGeneration()));
+  }
+
+  @Test
+  void onlyAFluxDeploymentCountedByProxyGetsTheNetworkPolicyThatClosesItsServersOwnPort() {
+    apply("servers/flux-1-dev-nim.yaml");
+    apply("flux-1-dev-rtx-4090.yaml");
+    awaitDeployment("dev-4090");
+
+    NetworkPolicy policy =
+        await().atMost(TIMEOUT).until(() -> networkPolicy("dev-nim").get(), p -> p != null);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(awaitDeployment("dev-nim").getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getFrom()).isNullOrEmpty();
+              assertThat(rule.getPorts())
+                  .extracting(p -> p.getPort().getStrVal())
+                  .containsExactly(PodLayout.HTTP_PORT_NAME, PodLayout.METERING_PORT_NAME);
+            });
+    assertThat(policy.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getName()).isEqualTo("dev-nim"));
+    assertThat(networkPolicy("dev-4090").get()).as("relay counting: nothing to close").isNull();
+
+    // A server the sidecar no longer fronts needs no policy: the operator removes it.
+    edit(
+        "dev-nim",
+        fd -> {
+          fd.getSpec().getServer().setApi(ServerApi.CUSTOM.value());
+          return fd;
+        });
+    await().atMost(TIMEOUT).until(() -> networkPolicy("dev-nim").get() == null);
+  }
+
+  private Resource<NetworkPolicy> networkPolicy(String name) {
+    return client.network().v1().networkPolicies().inNamespace(NS).withName(name);
   }
 
   @Test
