@@ -5,68 +5,57 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The server's response body on its way to the client, one chunk behind: whatever is read is passed
- * on except the last chunk, which waits for {@link #release()}. That is what lets the proxy journal
- * a response's images before the client has all of it, so that a crash never loses an image that
- * was delivered.
+ * The server's response body on its way to the client, one chunk behind: every chunk read is shown
+ * to a reader and passed on, except the last, which waits for {@link #release()}. That is what lets
+ * the proxy journal a response's images before the client has all of it, so that a crash never
+ * loses an image that was delivered. The two chunk buffers are the caller's, reused from answer to
+ * answer; the reader sees them in place, so nothing is copied on the way but into the socket.
  */
-final class HoldBack extends InputStream {
-  private static final int CHUNK = 16 * 1024;
+final class HoldBack {
+  /** Sees each chunk of the body, in the buffer it was read into. */
+  interface Reader {
+    void read(byte[] bytes, int offset, int length);
+  }
 
   private final InputStream in;
   private final OutputStream out;
   private final long expected;
-  private byte[] held = new byte[CHUNK];
-  private byte[] next = new byte[CHUNK];
+  private byte[] held;
+  private byte[] next;
   private int heldLength;
   private long seen;
   private boolean ended;
 
   /**
    * @param expected the response's Content-Length, or -1 when it has none
+   * @param buffers two arrays of the same size, this answer's while it lasts
    */
-  HoldBack(InputStream in, OutputStream out, long expected) {
+  HoldBack(InputStream in, OutputStream out, long expected, byte[][] buffers) {
     this.in = in;
     this.out = out;
     this.expected = expected;
+    this.held = buffers[0];
+    this.next = buffers[1];
   }
 
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] buffer, int offset, int length) throws IOException {
-    if (ended) {
-      return -1;
+  /**
+   * Reads the body to its end, showing every chunk to {@code reader}, passing on all but the last.
+   */
+  void pump(Reader reader) throws IOException {
+    int n;
+    while ((n = in.read(next, 0, next.length)) >= 0) {
+      if (n == 0) {
+        continue;
+      }
+      reader.read(next, 0, n);
+      out.write(held, 0, heldLength);
+      byte[] swap = held;
+      held = next;
+      next = swap;
+      heldLength = n;
+      seen += n;
     }
-    int n = in.read(next, 0, Math.min(length, CHUNK));
-    if (n < 0) {
-      ended = true;
-      return -1;
-    }
-    out.write(held, 0, heldLength);
-    byte[] swap = held;
-    held = next;
-    next = swap;
-    heldLength = n;
-    seen += n;
-    System.arraycopy(held, 0, buffer, offset, n);
-    return n;
-  }
-
-  /** Reads (and passes on) up to {@code n} bytes, to the end of the body at most. */
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] sink = new byte[CHUNK];
-    long skipped = 0;
-    int read;
-    while (skipped < n && (read = read(sink, 0, (int) Math.min(CHUNK, n - skipped))) >= 0) {
-      skipped += read;
-    }
-    return skipped;
+    ended = true;
   }
 
   /** Whether the body ended as the server said it would: at its Content-Length, if it gave one. */

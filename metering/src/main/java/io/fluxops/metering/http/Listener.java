@@ -7,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,13 +26,37 @@ final class Listener {
   private final HttpServer server;
   private final ExecutorService executor;
 
+  /** A server with a fixed pool of {@code threads}, started as requests come. */
   Listener(InetSocketAddress address, String name, int threads) throws IOException {
+    this(address, Executors.newFixedThreadPool(threads, named(name)));
+  }
+
+  private Listener(InetSocketAddress address, ExecutorService executor) throws IOException {
     this.server = HttpServer.create(address, 128);
-    AtomicInteger count = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            threads, r -> new Thread(r, name + "-" + count.incrementAndGet()));
+    this.executor = executor;
     server.setExecutor(executor);
+  }
+
+  /**
+   * A server whose requests never wait for a thread: one is started when none is free, up to {@code
+   * threads}, and stops after {@link ServerLimits#IDLE_TIMEOUT} without work, so that the threads
+   * (and the memory their stacks and buffers hold) last only as long as the load.
+   */
+  static Listener elastic(InetSocketAddress address, String name, int threads) throws IOException {
+    return new Listener(
+        address,
+        new ThreadPoolExecutor(
+            0,
+            threads,
+            ServerLimits.IDLE_TIMEOUT.toMillis(),
+            TimeUnit.MILLISECONDS,
+            new SynchronousQueue<>(),
+            named(name)));
+  }
+
+  private static ThreadFactory named(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> new Thread(r, name + "-" + count.incrementAndGet());
   }
 
   void handle(String path, HttpHandler handler) {

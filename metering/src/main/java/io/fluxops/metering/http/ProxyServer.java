@@ -32,8 +32,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ProxyServer {
   private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
-  /** Requests in progress at once: each holds a thread while the server generates. */
-  private static final int THREADS = 32;
+  /**
+   * Handler threads at most. A request holds one for as long as the server takes to answer, and one
+   * that waited for a thread would count against the request deadline (ServerLimits: the JDK server
+   * starts that clock when the connection has a request, before a thread reads it), so a request
+   * queued behind generations longer than 5 s would be cut off. So every open connection may have a
+   * thread (twice their number: a finished exchange's thread may not have returned when its
+   * connection's next request comes); they start with the load and stop after it.
+   */
+  private static final int THREADS = 2 * ServerLimits.MAX_CONNECTIONS;
+
+  /**
+   * Bytes read from one side and written to the other at a time. Each handler thread keeps two such
+   * buffers for as long as it lives (the hold-back needs the chunk before the last), so an answer
+   * of any size costs 32 KiB of heap that is reused, not allocated again per request.
+   */
+  private static final int CHUNK = 16 * 1024;
+
+  private static final ThreadLocal<byte[][]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[][] {new byte[CHUNK], new byte[CHUNK]});
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -63,7 +80,8 @@ public final class ProxyServer {
     this.proxy = config.proxy().orElseThrow();
     this.journal = journal;
     this.listener =
-        new Listener(new InetSocketAddress(config.listenAddress(), proxy.port()), "proxy", THREADS);
+        Listener.elastic(
+            new InetSocketAddress(config.listenAddress(), proxy.port()), "proxy", THREADS);
     listener.handle("/", this::forward);
   }
 
@@ -147,7 +165,7 @@ public final class ProxyServer {
       }
       try (InputStream in = exchange.getRequestBody();
           OutputStream out = upstream.getOutputStream()) {
-        in.transferTo(out);
+        copy(in, out);
       }
     }
     upstream.getResponseCode();
@@ -188,7 +206,7 @@ public final class ProxyServer {
     try (InputStream in = body) {
       OutputStream out = exchange.getResponseBody();
       if (!counted) {
-        in.transferTo(out);
+        copy(in, out);
         out.close();
         return;
       }
@@ -202,10 +220,11 @@ public final class ProxyServer {
    * connection, so that the client sees a broken answer instead of a whole one.
    */
   private void deliverCounted(InputStream in, OutputStream out, long length) throws IOException {
-    HoldBack stream = new HoldBack(in, out, length);
-    OptionalLong images = ImageCounter.count(proxy.api(), stream);
-    // An answer not of the API's shape stops the parser early: the client still gets all of it.
-    stream.skip(Long.MAX_VALUE);
+    HoldBack stream = new HoldBack(in, out, length, BUFFERS.get());
+    ImageCounter counter = new ImageCounter(proxy.api());
+    // An answer not of the API's shape stops the counter early: the client still gets all of it.
+    stream.pump(counter::feed);
+    OptionalLong images = counter.images();
     if (!stream.complete()) {
       throw new IOException("the inference server's answer was cut off; nothing counted");
     }
@@ -222,6 +241,15 @@ public final class ProxyServer {
     }
     stream.release();
     out.close();
+  }
+
+  /** {@code in.transferTo(out)} through the thread's buffer instead of a new one per call. */
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buffer = BUFFERS.get()[0];
+    int n;
+    while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+      out.write(buffer, 0, n);
+    }
   }
 
   private static long contentLength(Headers headers) {

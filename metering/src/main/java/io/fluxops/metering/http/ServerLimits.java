@@ -14,7 +14,7 @@ public final class ServerLimits {
    * The longest a request may take to arrive, headers and body; past it the connection is closed
    * and its thread freed. A POST of a count takes microseconds on loopback, a probe as long.
    */
-  static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
+  public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
 
   /** Connections one server keeps at once; a connection beyond them is closed on accept. */
   static final int MAX_CONNECTIONS = 64;

@@ -26,12 +26,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The proxy's cost (issue 14): a NIM-shaped server on loopback answers {@code POST /v1/infer} with
  * one 2 MiB artifact; clients call it directly and through the sidecar jar (image flags, or {@code
  * -Dfluxops.jvmFlags=...}) at 10 and 100 concurrent requests. Prints latency p50/p99 both ways,
- * throughput, the sidecar's RSS, and the images counted against those delivered.
+ * throughput, the sidecar's CPU per answer, its RSS and threads, and the images counted against
+ * those delivered. With {@code -Dbench.generateMillis=N} the server waits N ms before it answers,
+ * as a GPU does while it generates: the clients then keep 10 or 100 requests in flight without
+ * saturating the CPUs, and the difference between direct and proxied is the proxy's own cost rather
+ * than its share of two busy CPUs.
  */
 public final class ProxyBenchmark {
   static {
@@ -39,6 +44,18 @@ public final class ProxyBenchmark {
   }
 
   private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phaseSeconds", 15));
+  private static final long GENERATE_MILLIS = Long.getLong("bench.generateMillis", 0);
+
+  /** A client whose connection failed (refused past the connection limit) waits this long. */
+  private static final long RETRY_MILLIS = 10;
+
+  private static final String SENT_AT = "X-Bench-Sent-Nanos";
+
+  /** The one GPU: a request generates while it holds this. */
+  private static final ReentrantLock GPU = new ReentrantLock(true);
+
+  /** Clock ticks a second of /proc/PID/stat's CPU times (USER_HZ, 100 on Linux). */
+  private static final double TICKS_PER_SECOND = 100;
 
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory(Path.of("metering", "target"), "proxy-bench-");
@@ -51,7 +68,9 @@ public final class ProxyBenchmark {
         exchange -> {
           try (exchange) {
             exchange.getRequestBody().readAllBytes();
+            generate();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set(SENT_AT, Long.toString(System.nanoTime()));
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
           }
@@ -73,31 +92,56 @@ public final class ProxyBenchmark {
               .env();
       try (SidecarProcess sidecar = SidecarProcess.start(env, work.resolve("sidecar.log"))) {
         System.out.println("JVM flags: " + String.join(" ", JvmFlags.fromPom()));
-        System.out.println(
-            "load average at the start: " + Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.println("server's generation time: " + GENERATE_MILLIS + " ms");
+        System.out.println("load average at the start: " + loadAverage());
         System.out.println("RSS idle: " + rss(sidecar.pid()) + " MiB");
         URI direct = URI.create("http://127.0.0.1:" + nim.getAddress().getPort() + "/v1/infer");
         URI proxied = URI.create("http://127.0.0.1:" + proxyPort + "/v1/infer");
         AtomicLong delivered = new AtomicLong();
-        run(proxied, 4, Duration.ofSeconds(5), delivered); // warm-up
-        System.out.println(
-            "| concurrent | direct p50 | direct p99 | proxied p50 | proxied p99 | proxied/s |");
-        System.out.println("|---|---|---|---|---|---|");
+        run(proxied, 4, Duration.ofSeconds(5), delivered, new AtomicLong()); // warm-up
+        List<String> rows = new ArrayList<>();
         for (int clients : new int[] {10, 100}) {
-          long[] plain = run(direct, clients, PHASE, new AtomicLong());
-          long[] through = run(proxied, clients, PHASE, delivered);
-          System.out.printf(
-              "| %d | %s | %s | %s | %s | %.1f |%n",
-              clients,
-              ms(plain, 0.5),
-              ms(plain, 0.99),
-              ms(through, 0.5),
-              ms(through, 0.99),
-              through.length / (double) PHASE.toSeconds());
+          AtomicLong directFailures = new AtomicLong();
+          Samples plain = run(direct, clients, PHASE, new AtomicLong(), directFailures);
+          AtomicLong failures = new AtomicLong();
+          long[] cpuBefore = cpuTicks(sidecar.pid());
+          Samples through = run(proxied, clients, PHASE, delivered, failures);
+          long[] cpuAfter = cpuTicks(sidecar.pid());
+          double userSeconds = (cpuAfter[0] - cpuBefore[0]) / TICKS_PER_SECOND;
+          double systemSeconds = (cpuAfter[1] - cpuBefore[1]) / TICKS_PER_SECOND;
+          int answers = through.total().length;
+          rows.add(
+              String.format(
+                  "| %d | %s | %s | %s | %s | %s | %s | %.1f / %.1f | %.2f + %.2f ms | %d / %d |",
+                  clients,
+                  pair(plain.total()),
+                  pair(through.total()),
+                  pair(plain.delivery()),
+                  pair(through.delivery()),
+                  added(plain.delivery(), through.delivery(), 0.5),
+                  added(plain.delivery(), through.delivery(), 0.99),
+                  plain.total().length / (double) PHASE.toSeconds(),
+                  answers / (double) PHASE.toSeconds(),
+                  perAnswer(userSeconds, answers),
+                  perAnswer(systemSeconds, answers),
+                  directFailures.get(),
+                  failures.get()));
           System.out.println(
-              "RSS after " + clients + " concurrent: " + rss(sidecar.pid()) + " MiB");
+              "RSS after "
+                  + clients
+                  + " concurrent: "
+                  + rss(sidecar.pid())
+                  + " MiB, threads "
+                  + status(sidecar.pid(), "Threads"));
         }
-        System.out.println("peak RSS (VmHWM): " + status(sidecar.pid(), "VmHWM") / 1024.0 + " MiB");
+        System.out.println(
+            "| concurrent | end to end p50 / p99: direct | proxied"
+                + " | delivery p50 / p99: direct | proxied | added delivery p50 | p99"
+                + " | answers/s direct / proxied | sidecar CPU per answer (user + system)"
+                + " | failed connections direct / proxied |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.println("peak RSS (VmHWM): " + mib(status(sidecar.pid(), "VmHWM")) + " MiB");
         var client = sidecar.client();
         System.out.println(
             "images counted "
@@ -107,6 +151,7 @@ public final class ProxyBenchmark {
                 + ")");
         sidecar.terminate(Duration.ofSeconds(30));
         System.out.println("BFL recorded " + bfl.recorded());
+        System.out.println("load average at the end: " + loadAverage());
       }
     } finally {
       nim.stop(0);
@@ -114,6 +159,24 @@ public final class ProxyBenchmark {
     // The stand-in's pool threads would keep the JVM alive.
     System.exit(0);
   }
+
+  /** The GPU's time on a request, one request at a time; 0 (the default) answers at once. */
+  private static void generate() {
+    if (GENERATE_MILLIS == 0) {
+      return;
+    }
+    GPU.lock();
+    try {
+      Thread.sleep(GENERATE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      GPU.unlock();
+    }
+  }
+
+  /** Nanoseconds per answer delivered whole: end to end, and from the server's first byte. */
+  private record Samples(long[] total, long[] delivery) {}
 
   private static byte[] nimAnswer() {
     byte[] image = new byte[2 << 20];
@@ -125,16 +188,17 @@ public final class ProxyBenchmark {
   }
 
   /** Closed loop: each client calls again as soon as its answer is in; returns the latencies. */
-  private static long[] run(URI uri, int clients, Duration duration, AtomicLong delivered)
+  private static Samples run(
+      URI uri, int clients, Duration duration, AtomicLong delivered, AtomicLong failures)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     long end = System.nanoTime() + duration.toNanos();
-    List<Future<List<Long>>> results = new ArrayList<>();
+    List<Future<List<long[]>>> results = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       results.add(
           pool.submit(
               () -> {
-                List<Long> samples = new ArrayList<>();
+                List<long[]> samples = new ArrayList<>();
                 byte[] sink = new byte[64 * 1024];
                 while (System.nanoTime() < end) {
                   long start = System.nanoTime();
@@ -153,36 +217,78 @@ public final class ProxyBenchmark {
                         total += n;
                       }
                     }
+                    long done = System.nanoTime();
                     if (total == connection.getContentLengthLong()) {
                       delivered.incrementAndGet();
-                      samples.add(System.nanoTime() - start);
+                      long sent = Long.parseLong(connection.getHeaderField(SENT_AT));
+                      samples.add(new long[] {done - start, done - sent});
                     }
                   } catch (IOException e) {
-                    // counted as not delivered
+                    // Not delivered: refused past the connection limit, or broken.
+                    failures.incrementAndGet();
+                    Thread.sleep(RETRY_MILLIS);
                   }
                 }
                 return samples;
               }));
     }
-    List<Long> all = new ArrayList<>();
-    for (Future<List<Long>> result : results) {
+    List<long[]> all = new ArrayList<>();
+    for (Future<List<long[]>> result : results) {
       all.addAll(result.get());
     }
     pool.shutdown();
-    long[] samples = all.stream().mapToLong(Long::longValue).sorted().toArray();
-    return samples;
+    return new Samples(
+        all.stream().mapToLong(s -> s[0]).sorted().toArray(),
+        all.stream().mapToLong(s -> s[1]).sorted().toArray());
+  }
+
+  private static String pair(long[] sorted) {
+    return ms(sorted, 0.5) + " / " + ms(sorted, 0.99);
   }
 
   private static String ms(long[] sorted, double quantile) {
     if (sorted.length == 0) {
       return "-";
     }
+    return String.format("%.2f ms", quantile(sorted, quantile) / 1e6);
+  }
+
+  /** How much the proxied quantile is above the direct one. */
+  private static String added(long[] direct, long[] proxied, double quantile) {
+    if (direct.length == 0 || proxied.length == 0) {
+      return "-";
+    }
+    return String.format(
+        "%+.2f ms", (quantile(proxied, quantile) - quantile(direct, quantile)) / 1e6);
+  }
+
+  private static long quantile(long[] sorted, double quantile) {
     int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
-    return String.format("%.1f ms", sorted[Math.max(0, index)] / 1e6);
+    return sorted[Math.max(0, index)];
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).strip();
+  }
+
+  /** User and system CPU time of the process, in clock ticks (/proc/PID/stat fields 14 and 15). */
+  private static long[] cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
+  }
+
+  private static double perAnswer(double seconds, int answers) {
+    return answers == 0 ? 0 : seconds * 1000 / answers;
   }
 
   private static String rss(long pid) throws IOException {
-    return String.format("%.1f", status(pid, "VmRSS") / 1024.0);
+    return mib(status(pid, "VmRSS"));
+  }
+
+  private static String mib(long kib) {
+    return String.format("%.1f", kib / 1024.0);
   }
 
   private static long status(long pid, String field) throws IOException {

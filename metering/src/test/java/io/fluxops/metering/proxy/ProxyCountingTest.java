@@ -21,7 +21,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +160,53 @@ class ProxyCountingTest {
 
     assertThat(sidecar.statusNumber("accepted")).isZero();
     assertThat(sidecar.metrics()).contains("flux_queue_depth{model=\"flux-1-dev\"} 0.0");
+  }
+
+  @Test
+  void requestsWaitingTogetherAtTheServerAreAllForwardedAndCounted() throws Exception {
+    // More requests at once than a fixed pool of 32 handler threads held: the server answers none
+    // until all are in, as a GPU server does with a queue, for longer than the request deadline
+    // that would cut off a request still waiting for a handler thread.
+    int requests = 40;
+    CountDownLatch arrived = new CountDownLatch(requests);
+    HttpServer queueing =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    queueing.setExecutor(Executors.newFixedThreadPool(requests + 8));
+    byte[] body =
+        "{\"artifacts\": [{\"base64\": \"aGVsbG8=\", \"finishReason\": \"SUCCESS\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    queueing.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            arrived.await(ServerLimits.REQUEST_DEADLINE.toSeconds() + 3, TimeUnit.SECONDS);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    queueing.start();
+    try {
+      startSidecar("nim", queueing.getAddress().getPort());
+
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        answers.add(
+            http.sendAsync(request("/v1/infer", "{}"), HttpResponse.BodyHandlers.ofString()));
+      }
+
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        assertThat(answer.get().statusCode()).isEqualTo(200);
+        assertThat(answer.get().body()).isEqualTo(new String(body, StandardCharsets.UTF_8));
+      }
+      assertThat(sidecar.statusNumber("accepted")).isEqualTo(requests);
+    } finally {
+      queueing.stop(0);
+    }
   }
 
   @Test
