@@ -167,12 +167,15 @@ public final class QueueDepthScaler {
     }
     state = state.withQueue(now, depth, QUEUE_AVERAGING_WINDOW);
     boolean arrivals = images.present() && secondsPerImage > 0;
+    double podStart = state.podStart().seconds(priors.podStartSeconds());
+    Duration downWindow = policy.scaleDownStabilization(arrivals, podStart);
     Sizing sizing;
     int recommendation;
     if (arrivals) {
       RateEstimate rate = new RateEstimate(state, now.getEpochSecond());
-      double podStart = state.podStart().seconds(priors.podStartSeconds());
-      recommendation = recommendByArrivals(state, rate, depth, replicas, secondsPerImage, podStart);
+      recommendation =
+          recommendByArrivals(
+              state, rate, depth, replicas, secondsPerImage, podStart, downWindow.getSeconds());
       sizing = new Sizing(Basis.ARRIVALS, rate.longestRate(), secondsPerImage, podStart, "");
     } else {
       recommendation = recommendByQueue(state, depth, current);
@@ -181,19 +184,20 @@ public final class QueueDepthScaler {
               Basis.QUEUE,
               Double.NaN,
               secondsPerImage,
-              state.podStart().seconds(priors.podStartSeconds()),
+              podStart,
               images.present() ? "the time per image is not measured yet" : images.missing());
     }
     if (!complete) {
       // The true queue is at least this deep: never shrink on it.
       recommendation = Math.max(recommendation, policy.clamp(current));
     }
-    Duration downWindow = policy.scaleDownStabilization(arrivals);
     int desired = stabilize(state, recommendation, current, now.getEpochSecond(), downWindow);
     if (current == 0 && depth > 0) {
       desired = Math.max(desired, Math.max(1, recommendation));
     }
-    ScalerState next = state.record(now, recommendation, policy.longestWindow());
+    Duration remember =
+        downWindow.compareTo(policy.longestWindow()) > 0 ? downWindow : policy.longestWindow();
+    ScalerState next = state.record(now, recommendation, remember);
     next = next.decided(now, replicas, desired);
     if (complete) {
       next = next.observed(now, depth, replicas.ready(), desired);
@@ -204,7 +208,7 @@ public final class QueueDepthScaler {
     return new Decision(
         desired,
         direction(current, desired),
-        explain(reading, sizing, recommendation, current, desired),
+        explain(reading, sizing, recommendation, current, desired, downWindow),
         !complete,
         depth,
         recommendation,
@@ -219,7 +223,8 @@ public final class QueueDepthScaler {
       double depth,
       Replicas replicas,
       double secondsPerImage,
-      double podStart) {
+      double podStart,
+      long downWindowSeconds) {
     int max = policy.maxReplicas();
     int current = replicas.current();
     double budget = waitBudget(secondsPerImage);
@@ -233,7 +238,10 @@ public final class QueueDepthScaler {
       keep = Math.min(keep, replicasAt(shrinkRate, secondsPerImage, budget));
       projected = Math.max(projected, rate.lowerBound(i, PROJECTION_EVIDENCE));
     }
-    int forRate = grow > current ? grow : Math.min(keep, current);
+    // Grow to the lowest size some window's evidence asks for; shrink to the highest that every
+    // window allows, never below what growing would ask for: else a short window's burst and the
+    // long window's calm make one size shrink and the size it shrinks to grow back.
+    int forRate = Math.min(Math.max(current, grow), Math.max(grow, keep));
     double[] startingReadyIn = state.podStart().readyIn(clock.instant().getEpochSecond(), podStart);
     int forBacklog =
         Queueing.replicasForBacklog(
@@ -247,7 +255,7 @@ public final class QueueDepthScaler {
             podStart,
             max,
             priors.imageValueGpuSeconds(),
-            podStart + policy.scaleDownStabilization().getSeconds());
+            podStart + downWindowSeconds);
     long recommendation = Math.max(forRate, forBacklog);
     // The backstop: the rate estimates lag a ramp by tens of seconds, the queue does not.
     long forQueue = (long) Math.ceil(depth / (QUEUE_BACKSTOP * policy.targetQueueDepth()) - 1e-9);
@@ -339,7 +347,12 @@ public final class QueueDepthScaler {
   }
 
   private String explain(
-      Reading reading, Sizing sizing, int recommendation, int current, int desired) {
+      Reading reading,
+      Sizing sizing,
+      int recommendation,
+      int current,
+      int desired,
+      Duration downWindow) {
     String basis;
     if (sizing.basis() == Basis.ARRIVALS) {
       basis =
@@ -375,10 +388,7 @@ public final class QueueDepthScaler {
     }
     if (recommendation != current) {
       boolean lower = recommendation < current;
-      Duration window =
-          lower
-              ? policy.scaleDownStabilization(sizing.basis() == Basis.ARRIVALS)
-              : policy.scaleUpStabilization();
+      Duration window = lower ? downWindow : policy.scaleUpStabilization();
       return String.format(
           Locale.ROOT,
           "%s; holding %d within the %ds scale-%s window",

@@ -21,6 +21,9 @@ import java.time.Duration;
  *     also how long the queue must stay empty before it goes to zero. The same as {@code
  *     scaleDownStabilization} when the user set one; longer by default, see {@link
  *     #DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION}
+ * @param windowsFollowPodStart whether the scale-down windows are at least the pod start the scaler
+ *     measures (the default, when the user set no window): see {@link
+ *     #scaleDownStabilization(boolean, double)}
  */
 public record ScalingPolicy(
     int minReplicas,
@@ -29,7 +32,8 @@ public record ScalingPolicy(
     Duration scaleUpStabilization,
     Duration scaleDownStabilization,
     Duration idleBeforeZero,
-    Duration queueRuleScaleDownStabilization) {
+    Duration queueRuleScaleDownStabilization,
+    boolean windowsFollowPodStart) {
 
   /** Default lowest size: one warm pod, because a cold GPU pod takes minutes to load the model. */
   public static final int DEFAULT_MIN_REPLICAS = 1;
@@ -110,7 +114,8 @@ public record ScalingPolicy(
         scaleUpStabilization,
         scaleDownStabilization,
         idleBeforeZero,
-        scaleDownStabilization);
+        scaleDownStabilization,
+        false);
   }
 
   /** A policy with the default {@link #DEFAULT_IDLE_BEFORE_ZERO}. */
@@ -138,7 +143,8 @@ public record ScalingPolicy(
         DEFAULT_SCALE_UP_STABILIZATION,
         DEFAULT_SCALE_DOWN_STABILIZATION,
         DEFAULT_IDLE_BEFORE_ZERO,
-        DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION);
+        DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION,
+        true);
   }
 
   /** The same policy with another target queue depth. */
@@ -150,13 +156,14 @@ public record ScalingPolicy(
         scaleUpStabilization,
         scaleDownStabilization,
         idleBeforeZero,
-        queueRuleScaleDownStabilization);
+        queueRuleScaleDownStabilization,
+        windowsFollowPodStart);
   }
 
   /** The same policy with other stabilization windows; {@code down} serves both rules. */
   public ScalingPolicy withWindows(Duration up, Duration down) {
     return new ScalingPolicy(
-        minReplicas, maxReplicas, targetQueueDepth, up, down, idleBeforeZero, down);
+        minReplicas, maxReplicas, targetQueueDepth, up, down, idleBeforeZero, down, false);
   }
 
   /** The same policy with another idle time before zero. */
@@ -168,7 +175,8 @@ public record ScalingPolicy(
         scaleUpStabilization,
         scaleDownStabilization,
         idle,
-        queueRuleScaleDownStabilization);
+        queueRuleScaleDownStabilization,
+        windowsFollowPodStart);
   }
 
   /** The longest of the windows: how far back the scaler must remember recommendations. */
@@ -186,6 +194,23 @@ public record ScalingPolicy(
   /** The scale-down window of the rule that sizes: the arrival rule's, or the queue rule's. */
   public Duration scaleDownStabilization(boolean arrivalRule) {
     return arrivalRule ? scaleDownStabilization : queueRuleScaleDownStabilization;
+  }
+
+  /**
+   * The scale-down window of the rule that sizes, for pods that take {@code podStartSeconds} to
+   * start. With the default windows ({@link #windowsFollowPodStart}) it is never shorter than the
+   * pod start: letting a replica go costs a start later, and holding it for as long as a start
+   * takes bounds the cost at twice the best choice made with hindsight (the ski-rental argument),
+   * so pods that start in two minutes are held for two. A window the user set is kept as set.
+   */
+  public Duration scaleDownStabilization(boolean arrivalRule, double podStartSeconds) {
+    Duration set = scaleDownStabilization(arrivalRule);
+    if (Boolean.getBoolean("fx.nofollow")
+        || !windowsFollowPodStart
+        || !(podStartSeconds > set.getSeconds())) {
+      return set;
+    }
+    return Duration.ofSeconds((long) Math.ceil(podStartSeconds));
   }
 
   /** Clamps a replica count into {@code [minReplicas, maxReplicas]}. */

@@ -233,6 +233,27 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void holdsAReplicaTheLoadNoLongerNeedsForAsLongAsPodsTakeToStart() {
+    QueueDepthScaler scaler = scaler(new Priors(S, 60));
+    Pods pods = new Pods(1, S, 120);
+    run(scaler, pods, 0, 600, t -> 0.05, true);
+    run(scaler, pods, 600, 2400, t -> t % 600 < 200 ? 0.6 : 0.05, true);
+    assertThat(last().sizing().podStartSeconds()).isGreaterThan(100);
+    // Once the scaler has measured the slow starts, its scale-down window is as long as one.
+    long window =
+        decisions.subList(decisions.size() - 120, decisions.size()).stream()
+            .map(
+                d ->
+                    java.util.regex.Pattern.compile("within the (\\d+)s scale-down")
+                        .matcher(d.reason()))
+            .filter(java.util.regex.Matcher::find)
+            .mapToLong(m -> Long.parseLong(m.group(1)))
+            .max()
+            .orElseThrow();
+    assertThat(window).isGreaterThanOrEqualTo((long) last().sizing().podStartSeconds());
+  }
+
+  @Test
   void aRestartMidBurstKeepsTheDecision() {
     QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
     Pods pods = run(scaler, new Pods(2, S, 60), 0, 900, t -> 0.1, true);
@@ -254,6 +275,50 @@ class ArrivalRuleTest {
         scaler(Priors.secondsPerImage(S))
             .decide(ScalerState.initial(), reading, pods.replicas(1025), ImageCount.of(pods.done));
     assertThat(forgot.desiredReplicas()).isGreaterThanOrEqualTo(size);
+  }
+
+  @Test
+  void decidingAgainAtTheSizeItChoseKeepsThatSize() {
+    // Seen in the sandbox: "recommend 1; scaling down from 4 to 1", then in the same second with
+    // the same queue and rate, "recommend 3; scaling up from 1 to 3". A short window's burst asked
+    // to grow to 3 and the long window's calm allowed 1: the size each decision chose must be one
+    // the next decision on the same inputs keeps.
+    QueueDepthScaler scaler = scaler(new Priors(1.5, 20));
+    Pods pods = new Pods(4, 1.5, 20);
+    List<String> flips = new ArrayList<>();
+    Random random = new Random(11);
+    long counted = 0;
+    for (double t = 0; t < 3600; t++) {
+      double rate = (long) t % 300 < 20 ? 2.5 : 0.3;
+      pods.second(t, poisson(random, rate));
+      if ((long) t % 15 == 0) {
+        counted = pods.done;
+      }
+      if ((long) t % 5 != 0) {
+        continue;
+      }
+      clock.set(START.plusSeconds((long) t));
+      Reading reading = Reading.of(pods.queued + pods.running());
+      Replicas now = pods.replicas(t);
+      Decision d = scaler.decide(state, reading, now, ImageCount.of(counted));
+      int chosen = d.desiredReplicas();
+      if (chosen < now.current()) {
+        // Shrinking removes starting pods first; what is left serves as before.
+        int ready = Math.min(now.ready(), chosen);
+        Decision again =
+            scaler.decide(
+                d.state(),
+                reading,
+                new Replicas(chosen, ready, chosen - ready),
+                ImageCount.of(counted));
+        if (again.desiredReplicas() != chosen) {
+          flips.add(t + ": " + d.reason() + " / " + again.reason());
+        }
+      }
+      state = d.state();
+      pods.resize(chosen, t);
+    }
+    assertThat(flips).isEmpty();
   }
 
   @Test

@@ -23,6 +23,18 @@ class ScalingPolicyTest {
   }
 
   @Test
+  void theDefaultWindowsAreNeverShorterThanThePodStartButASetWindowIsKept() {
+    ScalingPolicy policy = ScalingPolicy.withRange(0, 8);
+    assertThat(policy.scaleDownStabilization(true, 45)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.scaleDownStabilization(true, 119.2)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(policy.scaleDownStabilization(false, 119.2)).isEqualTo(Duration.ofSeconds(300));
+    assertThat(policy.scaleDownStabilization(false, 420)).isEqualTo(Duration.ofSeconds(420));
+    ScalingPolicy set = policy.withWindows(Duration.ZERO, Duration.ofSeconds(90));
+    assertThat(set.scaleDownStabilization(true, 119.2)).isEqualTo(Duration.ofSeconds(90));
+    assertThat(set.scaleDownStabilization(false, 420)).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
   void rejectsARangeWithMinAboveMaxNamingBothFields() {
     assertThatThrownBy(() -> ScalingPolicy.withRange(5, 2))
         .isInstanceOf(IllegalArgumentException.class)

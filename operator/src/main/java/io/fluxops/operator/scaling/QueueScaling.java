@@ -177,7 +177,8 @@ public final class QueueScaling implements AutoCloseable {
             Duration.ofSeconds(spec.getScaleUpStabilizationSeconds()),
             ScalingPolicy.DEFAULT_SCALE_DOWN_STABILIZATION,
             Duration.ofSeconds(spec.getIdleBeforeZeroSeconds()),
-            ScalingPolicy.DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION);
+            ScalingPolicy.DEFAULT_QUEUE_RULE_SCALE_DOWN_STABILIZATION,
+            true);
     Integer down = spec.getScaleDownStabilizationSeconds();
     return down == null
         ? policy
