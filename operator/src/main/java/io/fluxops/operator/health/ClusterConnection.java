@@ -55,11 +55,32 @@ public final class ClusterConnection {
       }
     }
     try {
-      return Config.autoConfigure(null);
+      return http11UnlessSet(Config.autoConfigure(null), env);
     } catch (RuntimeException e) {
       throw new StartupError(
           2, "cannot read the kubeconfig " + kubeconfigPath(env) + ": " + oneLine(rootCause(e)));
     }
+  }
+
+  /** The variable with which Fabric8 lets a user choose HTTP/2 or HTTP/1.1 for the client. */
+  static final String HTTP2_DISABLE = "KUBERNETES_HTTP2_DISABLE";
+
+  /**
+   * HTTP/1.1 for the operator's client, unless {@value #HTTP2_DISABLE} says otherwise. Over HTTP/2
+   * the JDK's client sends every request of the operator over one connection, and its HTTP/2 code
+   * has hangs that no request timeout ends (JDK-8293786: a stream waiting for window updates stops
+   * the connection reading frames; JDK-8225647: the server's stream limit): with 1,000
+   * FluxDeployments on an overloaded kube-apiserver, one reconcile's create never returned
+   * (fabric8's waitForResult after 8 minutes; fabric8io/kubernetes-client#6909, #7299 report the
+   * same). HTTP/1.1 gives each request in flight its own pooled connection: the same 1,000
+   * converged, all of them (BENCHMARKS.md, "1,000 FluxDeployments on the real control plane").
+   */
+  static Config http11UnlessSet(Config config, Map<String, String> env) {
+    String chosen = env.get(HTTP2_DISABLE);
+    if (chosen == null || chosen.isBlank()) {
+      config.setHttp2Disable(true);
+    }
+    return config;
   }
 
   /**
