@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fluxops.metering.http.ServerLimits;
 import io.fluxops.metering.support.BflStandIn;
+import io.fluxops.metering.support.ListenPorts;
 import io.fluxops.metering.support.LocalClient;
 import io.fluxops.metering.support.SidecarProcess;
 import io.fluxops.metering.support.TestConfig;
@@ -16,7 +17,6 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,10 +64,7 @@ class ProxyCrashIT {
     SplittableRandom shapes = new SplittableRandom(14);
     nim.createContext("/", exchange -> answer(exchange, next(shapes)));
     nim.start();
-    int proxyPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      proxyPort = socket.getLocalPort();
-    }
+    int proxyPort = ListenPorts.unused();
     try (BflStandIn bfl = BflStandIn.start(TestConfig.KEY)) {
       Map<String, String> env =
           TestConfig.in(dir, bfl.endpoint())
