@@ -101,10 +101,12 @@ public final class ComfyUiStandIn implements AutoCloseable {
   private boolean paused;
   private boolean closed;
   private HttpServer server;
+  private final InetAddress address;
   private final int port;
 
-  private ComfyUiStandIn() throws IOException {
-    server = listen(0);
+  private ComfyUiStandIn(InetSocketAddress at) throws IOException {
+    address = at.getAddress();
+    server = listen(at.getPort());
     port = server.getAddress().getPort();
     worker = new Thread(this::work, "comfyui-stand-in-worker");
     worker.setDaemon(true);
@@ -113,12 +115,20 @@ public final class ComfyUiStandIn implements AutoCloseable {
 
   /** A stand-in listening on a free loopback port. */
   public static ComfyUiStandIn start() throws IOException {
-    return new ComfyUiStandIn();
+    return new ComfyUiStandIn(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
-  /** {@code http://127.0.0.1:<port>}, what the sidecar's {@code FLUXOPS_UPSTREAM_URL} names. */
+  /**
+   * A stand-in listening at {@code at} (port 0: a free one), as a simulated pod's ComfyUI listens
+   * at the pod's address (the sandbox's).
+   */
+  public static ComfyUiStandIn start(InetSocketAddress at) throws IOException {
+    return new ComfyUiStandIn(at);
+  }
+
+  /** {@code http://<address>:<port>}, what the sidecar's {@code FLUXOPS_UPSTREAM_URL} names. */
   public URI url() {
-    return URI.create("http://127.0.0.1:" + port);
+    return URI.create("http://" + address.getHostAddress() + ":" + port);
   }
 
   /** Images saved ({@code type: output}) since the stand-in started, across restarts. */
@@ -255,8 +265,7 @@ public final class ComfyUiStandIn implements AutoCloseable {
   public record Answer(int status, Map<String, Object> body) {}
 
   private HttpServer listen(int onPort) throws IOException {
-    HttpServer http =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 64);
+    HttpServer http = HttpServer.create(new InetSocketAddress(address, onPort), 64);
     http.setExecutor(handlers);
     http.createContext("/", this::handle);
     http.start();

@@ -22,6 +22,11 @@ interface ControlPlane extends AutoCloseable {
   /** The header's lines about the API server and the nodes, each saying what is simulated. */
   List<String> describe();
 
+  /** Patches the API server could not apply although a real one would have: none on a real one. */
+  default List<String> refusedPatches() {
+    return List.of();
+  }
+
   /** What runs the pods' processes on this machine. */
   PodRunner pods(PodRunner.PodRuntime runtime);
 

@@ -3,14 +3,12 @@ package io.fluxops.tools.sandbox;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -20,14 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * SIMULATED: stands in for a FLUX inference server in one pod. It makes no images: each "image"
- * holds its one worker (the pod's GPU) for the GPU type's time per image, scaled down for the demo.
- * Like a real server it answers {@code /healthz}, exposes {@code flux_queue_depth} (queued and
- * running images) and {@code flux_images_generated_total} on {@code /metrics}, and, in relay
- * counting, posts {@code {"number_of_generations": 1}} for each image to its metering sidecar's
- * {@code FLUXOPS_USAGE_URL}, as BFL's reference code posts to BFL.
+ * SIMULATED: stands in for a FLUX inference server of your own ({@code server.api: custom}) in one
+ * pod. It makes no images: each "image" holds its one worker (the pod's GPU) for the GPU type's
+ * time per image, scaled down for the demo; its clients are in this process. Like a real server it
+ * answers {@code /healthz}, exposes {@code flux_queue_depth} (queued and running images) and {@code
+ * flux_images_generated_total} on {@code /metrics}, and, in relay counting, posts {@code
+ * {"number_of_generations": 1}} for each image to its metering sidecar's {@code FLUXOPS_USAGE_URL},
+ * as BFL's reference code posts to BFL.
  */
-final class InferenceStandIn implements AutoCloseable {
+final class InferenceStandIn implements StandInServer {
 
   private final HttpServer server;
   private final Duration perImage;
@@ -56,7 +55,8 @@ final class InferenceStandIn implements AutoCloseable {
   }
 
   /** Queues one image; false once the pod is stopping. */
-  boolean submit() {
+  @Override
+  public boolean submit() {
     if (!accepting.get()) {
       return false;
     }
@@ -68,28 +68,20 @@ final class InferenceStandIn implements AutoCloseable {
   }
 
   /** Queued plus running images: what {@code flux_queue_depth} reports. */
-  int queueDepth() {
+  @Override
+  public int queueDepth() {
     return queued.get() + running.get();
   }
 
-  long generated() {
+  @Override
+  public long generated() {
     return generated.get();
   }
 
   /** Stops taking images (the pod is terminating); the queue is still worked off. */
-  void stopAccepting() {
+  @Override
+  public void stopAccepting() {
     accepting.set(false);
-  }
-
-  /** Waits until every accepted image is made and reported. */
-  boolean awaitDrained(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lock) {
-      while (queueDepth() > 0 && System.nanoTime() < deadline) {
-        lock.wait(50);
-      }
-    }
-    return queueDepth() == 0;
   }
 
   private void work() {
@@ -125,9 +117,11 @@ final class InferenceStandIn implements AutoCloseable {
     if (usageUrl.isEmpty()) {
       return;
     }
+    // A post that times out after the sidecar journalled it is posted again and counted twice (the
+    // relay has no request ids): the wait is long, for a machine loaded with many sidecar JVMs.
     HttpRequest request =
         HttpRequest.newBuilder(usageUrl.get())
-            .timeout(Duration.ofSeconds(5))
+            .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"number_of_generations\": 1}"))
             .build();
@@ -157,12 +151,7 @@ final class InferenceStandIn implements AutoCloseable {
 
   private static void answer(HttpExchange exchange, String text) throws IOException {
     try (exchange) {
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      exchange.sendResponseHeaders(200, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
+      HttpAnswers.send(exchange, 200, HttpAnswers.PROMETHEUS, text);
     }
   }
 

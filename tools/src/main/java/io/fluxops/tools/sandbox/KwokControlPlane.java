@@ -46,7 +46,7 @@ final class KwokControlPlane implements ControlPlane {
 
   /** The node pools: as the mock's, so both shows place the same pods. */
   static final List<GpuNodePool> POOLS =
-      List.of(GpuNodePool.rtx4090(6, 2), GpuNodePool.blackwell(2, 2));
+      List.of(GpuNodePool.rtx4090(10, 2), GpuNodePool.blackwell(2, 2));
 
   private static final String CRD = "/META-INF/fabric8/fluxdeployments.fluxops.io-v1.yml";
 

@@ -82,10 +82,10 @@ final class LoadGenerator implements AutoCloseable {
     for (Load load : loads) {
       double rate = burst ? load.burstPerSecond() : load.quietPerSecond();
       double due = owed.merge(load.deployment(), rate * TICK_MILLIS / 1000.0, Double::sum);
-      List<InferenceStandIn> endpoints = kubelet.endpoints(load.namespace(), load.deployment());
+      List<StandInServer> endpoints = kubelet.endpoints(load.namespace(), load.deployment());
       while (due >= 1 && !endpoints.isEmpty()) {
-        InferenceStandIn target =
-            endpoints.stream().min(Comparator.comparingInt(InferenceStandIn::queueDepth)).get();
+        StandInServer target =
+            endpoints.stream().min(Comparator.comparingInt(StandInServer::queueDepth)).get();
         if (!target.submit()) {
           break;
         }

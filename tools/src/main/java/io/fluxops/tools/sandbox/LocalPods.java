@@ -89,12 +89,17 @@ final class LocalPods extends PodRunner {
             gpus(pod));
     String ip = pod.getStatus().getPodIP();
     local.node = pod.getSpec().getNodeName();
+    // Each pod has an IP of its own here, so every port is the one the operator wrote.
+    int http = PodPorts.named(pod, PodLayout.HTTP_PORT_NAME).orElse(8080);
     local.address =
         new SimulatedPod.Address(
             ip,
-            PodPorts.named(pod, PodLayout.HTTP_PORT_NAME).orElse(8080),
+            http,
             PodPorts.named(pod, PodLayout.METERING_PORT_NAME).orElse(MeteringSidecar.PORT),
-            MeteringSidecar.USAGE_PORT);
+            MeteringSidecar.USAGE_PORT,
+            MeteringSidecar.UPSTREAM_PORT,
+            http);
+    local.containersFrom(pod.getSpec());
     local.scheduledNanos = System.nanoTime();
     local.phase.set(SimulatedPod.Phase.STARTING);
     gpuTypeByDeployment.put(key(namespace, deployment), labels.getOrDefault("fluxops.io/gpu", ""));

@@ -2,7 +2,6 @@ package io.fluxops.tools.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fluxops.common.MeteringSidecar;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,10 +21,10 @@ import java.util.jar.Manifest;
 
 /**
  * The real metering sidecar ({@code fluxops-metering.jar}), run as a child JVM for one simulated
- * pod, bound to the pod's address on the sidecar's port, with its image's JVM flags. Like a native
- * sidecar ({@code restartPolicy: Always}), it is started again when it exits before its pod stops:
- * Ctrl-C in a terminal reaches every process of the sandbox, the sidecars too, which flush and exit
- * while their servers still work; started again, each reads its journal and goes on.
+ * pod, bound to the pod's address on the sidecar's port, with the JVM flags its pod runs it with.
+ * Like a native sidecar ({@code restartPolicy: Always}), it is started again when it exits before
+ * its pod stops: Ctrl-C in a terminal reaches every process of the sandbox, the sidecars too, which
+ * flush and exit while their servers still work; started again, each reads its journal and goes on.
  */
 final class MeteringSidecarProcess implements AutoCloseable {
 
@@ -70,16 +69,17 @@ final class MeteringSidecarProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the sidecar with {@code env} (its FLUXOPS_* settings); its log and temporary files go to
-   * {@code dir}, inside the sandbox's scratch directory.
+   * Starts the sidecar with {@code jvmFlags} (the pod's) and {@code env} (its FLUXOPS_* settings);
+   * its log and temporary files go to {@code dir}, inside the sandbox's scratch directory.
    */
   static MeteringSidecarProcess start(
-      Path jar, String ip, int port, Map<String, String> env, Path dir) throws IOException {
+      Path jar, List<String> jvmFlags, String ip, int port, Map<String, String> env, Path dir)
+      throws IOException {
     Path log = dir.resolve("metering.log");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(MeteringSidecar.JVM_FLAGS);
+    command.addAll(jvmFlags);
     // After the image's flags, so it wins over their /tmp, which Windows does not have.
     command.add("-Djava.io.tmpdir=" + tmp);
     command.add("-cp");

@@ -42,9 +42,18 @@ final class PodNetwork {
   // same ports.
   private final AtomicInteger next = new AtomicInteger(new Random().nextInt(RANGE));
 
-  /** Ports nothing on this machine holds, and that no other simulated pod was given. */
+  /**
+   * Ports nothing on this machine holds, and that no other simulated pod was given, for a pod whose
+   * template declares {@code declaredHttp} as its serving port.
+   */
+  SimulatedPod.Address allocate(int declaredHttp) {
+    return new SimulatedPod.Address(
+        ADDRESS, freePort(), freePort(), freePort(), freePort(), declaredHttp);
+  }
+
+  /** Ports for a pod that serves no FluxDeployment (a loader Job's): its {@code http} is free. */
   SimulatedPod.Address allocate() {
-    return new SimulatedPod.Address(ADDRESS, freePort(), freePort(), freePort());
+    return allocate(0);
   }
 
   /** The pod is gone: its ports may be handed out again. */
@@ -52,6 +61,18 @@ final class PodNetwork {
     taken.remove(address.http());
     taken.remove(address.metering());
     taken.remove(address.usage());
+    taken.remove(address.upstream());
+  }
+
+  /** The serving port the template declares (its container port named {@code http}), or 0. */
+  static int declaredHttp(PodSpec template) {
+    return Stream.concat(
+            containers(template.getInitContainers()), containers(template.getContainers()))
+        .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
+        .filter(p -> PodLayout.HTTP_PORT_NAME.equals(p.getName()) && p.getContainerPort() != null)
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElse(0);
   }
 
   /**

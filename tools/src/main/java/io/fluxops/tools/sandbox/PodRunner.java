@@ -1,5 +1,6 @@
 package io.fluxops.tools.sandbox;
 
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,21 +28,23 @@ abstract class PodRunner implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PodRunner.class);
 
-  /** How a pod's processes are started: the sandbox's settings. */
+  /**
+   * How a pod's processes are started: the sandbox's settings, and the HTTP client the simulated
+   * clients send their requests with.
+   */
   record PodRuntime(
       Path meteringJar,
-      String usageEndpoint,
       String licenceKeyFile,
       Path workDir,
       Duration startTime,
-      Function<String, Duration> perImageByGpuType) {}
+      Function<String, Duration> perImageByGpuType,
+      HttpClient clients) {}
 
   final PodRuntime runtime;
   final Map<String, SimulatedPod> pods = new ConcurrentHashMap<>();
   final List<SimulatedPod> finished = new CopyOnWriteArrayList<>();
   final Map<String, String> gpuTypeByDeployment = new ConcurrentHashMap<>();
   private final Map<String, Long> firstPod = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> metricCounting = new ConcurrentHashMap<>();
   final ExecutorService containers =
       Executors.newCachedThreadPool(Threads.daemon("sandbox-containers"));
 
@@ -78,11 +81,6 @@ abstract class PodRunner implements AutoCloseable {
     }
   }
 
-  /** Marks a Deployment's pods as counting by the server's metric ({@code license.counting}). */
-  void countByMetric(String namespace, String deployment) {
-    metricCounting.put(key(namespace, deployment), true);
-  }
-
   /** A pod to run from now on. */
   void add(SimulatedPod pod) {
     pods.put(key(pod.namespace, pod.name), pod);
@@ -93,8 +91,7 @@ abstract class PodRunner implements AutoCloseable {
   void startContainers(SimulatedPod pod) {
     try {
       String gpuType = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
-      pod.start(
-          runtime, gpuType, metricCounting.getOrDefault(key(pod.namespace, pod.deployment), false));
+      pod.start(runtime, gpuType);
       if (pod.phase() == SimulatedPod.Phase.TERMINATING) {
         // Deleted while starting: stop() ran before the containers existed.
         pod.stop();
@@ -134,8 +131,8 @@ abstract class PodRunner implements AutoCloseable {
   }
 
   /** Ready stand-in servers of a Deployment, for the load generator (a Service's endpoints). */
-  List<InferenceStandIn> endpoints(String namespace, String deployment) {
-    List<InferenceStandIn> list = new ArrayList<>();
+  List<StandInServer> endpoints(String namespace, String deployment) {
+    List<StandInServer> list = new ArrayList<>();
     for (SimulatedPod pod : podsOf(namespace, deployment)) {
       pod.servingServer().ifPresent(list::add);
     }

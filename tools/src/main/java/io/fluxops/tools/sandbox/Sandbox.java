@@ -10,14 +10,18 @@ import io.fluxops.common.GpuType;
 import io.fluxops.operator.FluxOpsOperator;
 import io.fluxops.operator.Main;
 import io.fluxops.operator.api.AutoscalingSpec;
+import io.fluxops.operator.api.CountingMode;
 import io.fluxops.operator.api.FluxDeployment;
 import io.fluxops.operator.api.PodsQueueSpec;
+import io.fluxops.operator.api.QueueSourceType;
 import io.fluxops.operator.api.QueueSpec;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
 import io.fluxops.operator.status.ConditionType;
 import io.fluxops.operator.status.Conditions;
+import io.fluxops.operator.workload.SpecValidator;
+import io.fluxops.operator.workload.ValidatedSpec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,11 +104,13 @@ public final class Sandbox {
       Manifests manifests = Manifests.read(options.files(), cluster.client());
       String key = licenceKey(manifests.secrets());
       Path keyFile = ScratchDirectory.writePrivate(options.workDir().resolve("licence-key"), key);
-      try (BflUsageStandIn bfl = new BflUsageStandIn(key);
+      Set<String> modes = new java.util.TreeSet<>();
+      manifests.fluxDeployments().forEach(fd -> counting(fd).ifPresent(modes::add));
+      try (LicenceEndpoints bfl = new LicenceEndpoints(modes, key);
           SimulatedHub hub = SimulatedHub.start(manifests.fluxDeployments(), manifests.secrets())) {
         List<FluxDeployment> deployments =
             manifests.fluxDeployments().stream()
-                .map(fd -> adapt(fd, bfl.baseUrl(), options.realControlPlane(), notes))
+                .map(fd -> adapt(fd, bfl::baseUrl, options.realControlPlane(), notes))
                 .toList();
         return runWith(
             new World(cluster, bfl, hub), deployments, manifests.secrets(), keyFile, notes, log);
@@ -124,7 +130,7 @@ public final class Sandbox {
   }
 
   /** The world the operator meets: API server, BFL's endpoint, the Hugging Face Hub. */
-  private record World(ControlPlane cluster, BflUsageStandIn bfl, SimulatedHub hub) {}
+  private record World(ControlPlane cluster, LicenceEndpoints bfl, SimulatedHub hub) {}
 
   private SandboxReport runWith(
       World world,
@@ -135,7 +141,7 @@ public final class Sandbox {
       SandboxLog log)
       throws Exception {
     ControlPlane cluster = world.cluster();
-    BflUsageStandIn bfl = world.bfl();
+    LicenceEndpoints bfl = world.bfl();
     // A copy, so a rebuild of the metering module while the sandbox runs cannot break its pods.
     Path meteringJar =
         Files.copy(
@@ -155,11 +161,14 @@ public final class Sandbox {
         cluster.pods(
             new PodRunner.PodRuntime(
                 meteringJar,
-                bfl.baseUrl(),
                 keyFile.toString(),
                 options.workDir(),
                 Duration.ofMillis((long) (GpuType.RTX_4090.modelLoadSeconds() * 1000 / TIME_SCALE)),
-                type -> perImage(type)));
+                type -> perImage(type),
+                java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build()));
     SimulatedJobs jobs =
         new SimulatedJobs(
             cluster.client(),
@@ -181,10 +190,6 @@ public final class Sandbox {
         real.provideClaims(deployments);
       }
       for (FluxDeployment fd : deployments) {
-        if (fd.getSpec().getLicense() != null
-            && "metric".equals(fd.getSpec().getLicense().getCounting())) {
-          kubelet.countByMetric(ControlPlane.NAMESPACE, fd.getMetadata().getName());
-        }
         cluster.create(fd);
       }
       Duration total = options.duration().orElse(Duration.ofDays(365));
@@ -237,7 +242,7 @@ public final class Sandbox {
       monitor.refresh();
       monitor.close();
       SandboxReport report = monitor.report();
-      summary(report, log);
+      summary(report, log, cluster.refusedPatches());
       return report;
     } finally {
       if (load != null) {
@@ -277,27 +282,49 @@ public final class Sandbox {
   }
 
   /**
-   * The sandbox's copy of a FluxDeployment: pointed at the BFL stand-in, polled every second and
-   * scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods} queue where it had a
-   * queue outside the pods (no Redis or Prometheus runs here). Each change is noted.
+   * The counting mode of a metered FluxDeployment as the operator derives it (the server's preset
+   * where the spec names none); empty for an unmetered model or a spec the operator refuses.
+   */
+  static Optional<String> counting(FluxDeployment fd) {
+    return validated(fd).map(ValidatedSpec::counting).map(CountingMode::value);
+  }
+
+  /** The spec as the operator reads it, presets applied; empty when the operator refuses it. */
+  static Optional<ValidatedSpec> validated(FluxDeployment fd) {
+    return SpecValidator.validate(fd.getSpec()) instanceof SpecValidator.Valid valid
+        ? Optional.of(valid.spec())
+        : Optional.empty();
+  }
+
+  /**
+   * The sandbox's copy of a FluxDeployment: pointed at the BFL stand-in of its counting mode,
+   * polled every second and scaled down after {@value #SCALE_DOWN_SECONDS} s, and on a {@code pods}
+   * queue where it had a queue outside the pods (no Redis or Prometheus runs here; ComfyUI's own
+   * queue is kept, its stand-in answers it). Each change is noted.
    */
   static FluxDeployment adapt(
-      FluxDeployment fd, String bflUrl, boolean realControlPlane, List<String> notes) {
+      FluxDeployment fd,
+      java.util.function.Function<String, String> usageEndpointByCounting,
+      boolean realControlPlane,
+      List<String> notes) {
     String name = fd.getMetadata().getName();
     var spec = fd.getSpec();
-    if (spec.getLicense() != null) {
-      spec.getLicense().setUsageEndpoint(bflUrl);
+    Optional<ValidatedSpec> validated = validated(fd);
+    if (validated.isEmpty()) {
+      notes.add(name + ": applied as written; the operator's status says what it refuses");
+      return fd;
     }
-    if (realControlPlane && spec.getServer() != null && spec.getServer().getPort() == 8080) {
+    ValidatedSpec v = validated.get();
+    if (v.counting() != null) {
+      spec.getLicense().setUsageEndpoint(usageEndpointByCounting.apply(v.counting().value()));
+    }
+    int servingPort = v.servingPort();
+    if (realControlPlane && servingPort == 8080) {
       // Each pod has an address of its own there, but the operator's /metrics holds 8080 on all.
+      servingPort = REAL_SERVER_PORT;
       spec.getServer().setPort(REAL_SERVER_PORT);
       if (spec.getLicense() != null && spec.getLicense().getMetric() != null) {
         spec.getLicense().getMetric().setPort(REAL_SERVER_PORT);
-      }
-      if (spec.getAutoscaling() != null
-          && spec.getAutoscaling().getQueue() != null
-          && spec.getAutoscaling().getQueue().getPods() != null) {
-        spec.getAutoscaling().getQueue().getPods().setPort(REAL_SERVER_PORT);
       }
       notes.add(name + ": its server on port " + REAL_SERVER_PORT + " (the operator's is 8080)");
     }
@@ -319,32 +346,43 @@ public final class Sandbox {
               + (SimulatedHub.BYTES_PER_SECOND >> 20)
               + " MiB/s per connection");
     }
-    AutoscalingSpec autoscaling = spec.getAutoscaling();
-    if (autoscaling != null) {
-      QueueSpec queue = autoscaling.getQueue();
-      if (queue == null) {
-        queue = new QueueSpec();
-        autoscaling.setQueue(queue);
-      }
-      String source = queue.getSource() == null ? "pods" : queue.getSource();
-      if (!source.equals("pods")) {
-        notes.add(
-            name
-                + ": its "
-                + source
-                + " queue does not exist here, so the sandbox's copy reads the pods' flux_queue_depth"
-                + " instead, with minReplicas "
-                + Math.max(1, autoscaling.getMinReplicas()));
-        queue.setSource("pods");
-        queue.setRedis(null);
-        queue.setPrometheus(null);
-        queue.setComfyui(null);
-        autoscaling.setMinReplicas(Math.max(1, autoscaling.getMinReplicas()));
-      }
+    if (spec.getAutoscaling() != null) {
+      adaptAutoscaling(name, spec.getAutoscaling(), v, servingPort, realControlPlane, notes);
+    }
+    return fd;
+  }
+
+  private static void adaptAutoscaling(
+      String name,
+      AutoscalingSpec autoscaling,
+      ValidatedSpec v,
+      int servingPort,
+      boolean realControlPlane,
+      List<String> notes) {
+    QueueSpec queue = autoscaling.getQueue() == null ? new QueueSpec() : autoscaling.getQueue();
+    autoscaling.setQueue(queue);
+    if (v.queueSource().outsidePods()) {
+      notes.add(
+          name
+              + ": its "
+              + v.queueSource().value()
+              + " queue does not exist here, so the sandbox's copy reads the pods' flux_queue_depth"
+              + " instead, with minReplicas "
+              + Math.max(1, autoscaling.getMinReplicas()));
+      queue.setSource(QueueSourceType.PODS.value());
+      queue.setRedis(null);
+      queue.setPrometheus(null);
+      queue.setComfyui(null);
+      autoscaling.setMinReplicas(Math.max(1, autoscaling.getMinReplicas()));
+      PodsQueueSpec pods = new PodsQueueSpec();
+      // the stand-in serves flux_queue_depth on the server's port
+      pods.setPort(servingPort);
+      queue.setPods(pods);
+    }
+    if (v.queueSource().outsidePods() || v.queueSource() == QueueSourceType.PODS) {
       PodsQueueSpec pods = queue.getPods() == null ? new PodsQueueSpec() : queue.getPods();
-      if (!source.equals("pods") && spec.getServer() != null) {
-        // the stand-in serves flux_queue_depth on the server's port
-        pods.setPort(spec.getServer().getPort());
+      if (realControlPlane && Integer.valueOf(8080).equals(pods.getPort())) {
+        pods.setPort(servingPort);
       }
       if (pods.getPath() == null) {
         pods.setPath("/metrics");
@@ -353,23 +391,24 @@ public final class Sandbox {
         pods.setMetric("flux_queue_depth");
       }
       queue.setPods(pods);
-      autoscaling.setPollIntervalSeconds(1);
-      if (autoscaling.getMaxReplicas() > MAX_REPLICAS) {
-        autoscaling.setMaxReplicas(MAX_REPLICAS);
-        autoscaling.setMinReplicas(Math.min(autoscaling.getMinReplicas(), MAX_REPLICAS));
-      }
-      if (autoscaling.getScaleDownStabilizationSeconds() > SCALE_DOWN_SECONDS) {
-        autoscaling.setScaleDownStabilizationSeconds(SCALE_DOWN_SECONDS);
-      }
-      notes.add(
-          name
-              + ": polled every 1 s, scale-down window "
-              + autoscaling.getScaleDownStabilizationSeconds()
-              + " s, at most "
-              + autoscaling.getMaxReplicas()
-              + " replicas (each pod runs a real sidecar JVM)");
     }
-    return fd;
+    autoscaling.setPollIntervalSeconds(1);
+    if (autoscaling.getMaxReplicas() > MAX_REPLICAS) {
+      autoscaling.setMaxReplicas(MAX_REPLICAS);
+      autoscaling.setMinReplicas(Math.min(autoscaling.getMinReplicas(), MAX_REPLICAS));
+    }
+    Integer scaleDown = autoscaling.getScaleDownStabilizationSeconds();
+    if (scaleDown == null || scaleDown > SCALE_DOWN_SECONDS) {
+      // unset: the operator's default, minutes
+      autoscaling.setScaleDownStabilizationSeconds(SCALE_DOWN_SECONDS);
+    }
+    notes.add(
+        name
+            + ": polled every 1 s, scale-down window "
+            + autoscaling.getScaleDownStabilizationSeconds()
+            + " s, at most "
+            + autoscaling.getMaxReplicas()
+            + " replicas (each pod runs a real sidecar JVM)");
   }
 
   private static List<LoadGenerator.Load> loads(List<FluxDeployment> deployments) {
@@ -420,7 +459,13 @@ public final class Sandbox {
     world.cluster().describe().forEach(out::println);
     out.printf(
         Locale.ROOT, "  operator metrics  http://127.0.0.1:%d/metrics   /healthz%n", http.port());
-    out.printf(Locale.ROOT, "  BFL usage API     %s (simulated stand-in)%n", world.bfl().baseUrl());
+    out.printf(
+        Locale.ROOT,
+        "  BFL usage API     one per counting mode, so each is checked on its own: %s (simulated"
+            + " stand-ins)%n",
+        world.bfl().baseUrls().entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(java.util.stream.Collectors.joining(", ")));
     if (!world.hub().repos().isEmpty() && !options.realControlPlane()) {
       out.printf(
           Locale.ROOT,
@@ -463,7 +508,7 @@ public final class Sandbox {
             + ".\n");
   }
 
-  private void summary(SandboxReport report, SandboxLog log) {
+  private void summary(SandboxReport report, SandboxLog log, List<String> refusedPatches) {
     out.println();
     out.println("Summary (" + banner() + "):");
     out.printf(
@@ -477,6 +522,21 @@ public final class Sandbox {
           "  %-20s requests that failed and were retried: %s%n",
           "API server",
           log.failures());
+    }
+    if (!refusedPatches.isEmpty()) {
+      Map<String, Long> byObject = new TreeMap<>();
+      for (String patch : refusedPatches) {
+        String path = patch.split(" ")[1];
+        byObject.merge(path.substring(path.indexOf("/namespaces/") + 1), 1L, Long::sum);
+      }
+      out.printf(
+          Locale.ROOT,
+          "  %-20s JSON patches the mock could not apply, answered 422 as kube-apiserver would: %s%n",
+          "API server",
+          byObject);
+      if (System.getenv("FLUXOPS_SANDBOX_DEBUG") != null) {
+        refusedPatches.forEach(patch -> out.println("    " + patch));
+      }
     }
     for (String name : report.firstDesired().keySet()) {
       out.printf(
@@ -514,13 +574,13 @@ public final class Sandbox {
               ? "- (Apache-2.0, not metered)"
               : String.valueOf(report.reportedByModel().getOrDefault(entry.getKey(), 0L)));
     }
-    for (var mode : report.byCountingMode().entrySet()) {
+    for (var mode : report.generatedByCounting().entrySet()) {
       out.printf(
           Locale.ROOT,
-          "  %-20s images generated %d, reported to the licence endpoint %d%n",
+          "  %-20s images generated %d, reported to its licence endpoint %d%n",
           "counting: " + mode.getKey(),
-          mode.getValue()[0],
-          mode.getValue()[1]);
+          mode.getValue(),
+          report.reportedByCounting().getOrDefault(mode.getKey(), 0L));
     }
     out.println(
         report.everyImageReportedOnce()
@@ -556,7 +616,8 @@ public final class Sandbox {
     }
 
     /** The FluxDeployments of examples/ and of the examples a new feature brings in a folder. */
-    static final List<String> EXAMPLE_DIRS = List.of("examples", "examples/model-cache");
+    static final List<String> EXAMPLE_DIRS =
+        List.of("examples", "examples/model-cache", "examples/servers");
 
     private static List<Path> examples() throws IOException {
       if (!Files.isDirectory(Path.of("examples"))) {
@@ -581,7 +642,7 @@ public final class Sandbox {
     private final KubernetesClient client;
     private final PodRunner kubelet;
     private final SimulatedJobs jobs;
-    private final BflUsageStandIn bfl;
+    private final LicenceEndpoints bfl;
     private final LoadGenerator load;
     private final List<FluxDeployment> deployments;
     private final PrintStream out;
@@ -604,7 +665,7 @@ public final class Sandbox {
         KubernetesClient client,
         PodRunner kubelet,
         SimulatedJobs jobs,
-        BflUsageStandIn bfl,
+        LicenceEndpoints bfl,
         LoadGenerator load,
         List<FluxDeployment> deployments,
         SandboxLog log,
@@ -796,7 +857,7 @@ public final class Sandbox {
       while (System.nanoTime() < deadline) {
         boolean empty = true;
         for (FluxDeployment fd : deployments) {
-          for (InferenceStandIn server :
+          for (StandInServer server :
               kubelet.endpoints(ControlPlane.NAMESPACE, fd.getMetadata().getName())) {
             empty &= server.queueDepth() == 0;
           }
@@ -815,7 +876,7 @@ public final class Sandbox {
       Map<String, Integer> lasts = new LinkedHashMap<>();
       Set<String> autoscaled = new LinkedHashSet<>();
       Map<String, SandboxReport.CacheFill> caches = new LinkedHashMap<>();
-      Map<String, Set<String>> counting = new TreeMap<>();
+      Map<String, Long> generatedByCounting = new TreeMap<>();
       for (FluxDeployment fd : deployments) {
         String name = fd.getMetadata().getName();
         generated.merge(
@@ -830,12 +891,11 @@ public final class Sandbox {
             && fd.getSpec().getModelCache().getSource() != null) {
           caches.put(name, cacheFill(name));
         }
-        if (fd.getSpec().getLicense() != null) {
-          String mode = fd.getSpec().getLicense().getCounting();
-          counting
-              .computeIfAbsent(fd.getSpec().getModel(), k -> new java.util.TreeSet<>())
-              .add(mode == null ? "relay" : mode);
-        }
+        counting(fd)
+            .ifPresent(
+                mode ->
+                    generatedByCounting.merge(
+                        mode, kubelet.generated(ControlPlane.NAMESPACE, name), Long::sum));
       }
       return new SandboxReport(
           Set.copyOf(ready),
@@ -846,7 +906,8 @@ public final class Sandbox {
           new HashMap<>(bfl.reportedBySlug()),
           autoscaled,
           caches,
-          counting);
+          generatedByCounting,
+          bfl.reportedByMode());
     }
 
     private SandboxReport.CacheFill cacheFill(String name) {

@@ -48,6 +48,9 @@ final class SandboxLog implements AutoCloseable {
         @Override
         protected void append(ILoggingEvent event) {
           synchronized (SandboxLog.this) {
+            if (DEBUG) {
+              System.err.println("sandbox: counted failure: " + describe(event));
+            }
             if (failures.getAndIncrement() == 0) {
               String cause =
                   event.getThrowableProxy() == null
@@ -70,7 +73,19 @@ final class SandboxLog implements AutoCloseable {
         }
       };
 
+  /** FLUXOPS_SANDBOX_DEBUG: every counted failure, with its causes, on stderr. */
+  private static final boolean DEBUG = System.getenv("FLUXOPS_SANDBOX_DEBUG") != null;
+
   private SandboxLog() {}
+
+  private static String describe(ILoggingEvent event) {
+    StringBuilder text = new StringBuilder(event.getFormattedMessage());
+    for (var cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
+      text.append("\n  caused by ").append(cause.getClassName()).append(": ");
+      text.append(cause.getMessage());
+    }
+    return text.toString();
+  }
 
   /** Installs itself on the process's logback configuration. */
   static SandboxLog install() {

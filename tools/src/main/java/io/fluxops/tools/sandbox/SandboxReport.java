@@ -14,7 +14,8 @@ import java.util.Set;
  * @param reportedByModel images BFL's stand-in endpoint received, per licence slug
  * @param autoscaled the FluxDeployments with autoscaling
  * @param modelCache per FluxDeployment with {@code modelCache.source}: how its load went
- * @param countingByModel per licensed model, the counting modes of its FluxDeployments
+ * @param generatedByCounting images the stand-in servers of metered models made, per counting mode
+ * @param reportedByCounting images the licence endpoint of each counting mode received
  */
 public record SandboxReport(
     Set<String> becameReady,
@@ -25,25 +26,8 @@ public record SandboxReport(
     Map<String, Long> reportedByModel,
     Set<String> autoscaled,
     Map<String, CacheFill> modelCache,
-    Map<String, Set<String>> countingByModel) {
-
-  /**
-   * Per counting mode: images generated and reported, summed over the models counted that way alone
-   * (the licence endpoint sees models, not FluxDeployments); a model whose FluxDeployments count in
-   * several ways is left out here and checked per model only.
-   */
-  public Map<String, long[]> byCountingMode() {
-    Map<String, long[]> modes = new java.util.TreeMap<>();
-    countingByModel.forEach(
-        (slug, counted) -> {
-          if (counted.size() == 1) {
-            long[] sums = modes.computeIfAbsent(counted.iterator().next(), m -> new long[2]);
-            sums[0] += generatedByModel.getOrDefault(slug, 0L);
-            sums[1] += reportedByModel.getOrDefault(slug, 0L);
-          }
-        });
-    return modes;
-  }
+    Map<String, Long> generatedByCounting,
+    Map<String, Long> reportedByCounting) {
 
   /**
    * A model cache's fill.
@@ -53,8 +37,12 @@ public record SandboxReport(
    */
   public record CacheFill(double seconds, boolean podsWaited) {}
 
-  /** Whether every metered image was reported exactly once. */
+  /** Whether every metered image was reported exactly once, per model and per counting mode. */
   public boolean everyImageReportedOnce() {
+    return everyModelsImagesReportedOnce() && generatedByCounting.equals(reportedByCounting);
+  }
+
+  private boolean everyModelsImagesReportedOnce() {
     for (var entry : generatedByModel.entrySet()) {
       if (entry.getKey().equals("flux-1-schnell")) {
         continue;

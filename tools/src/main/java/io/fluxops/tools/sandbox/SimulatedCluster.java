@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fluxops.operator.gpu.GpuLabels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +39,7 @@ final class SimulatedCluster implements ControlPlane {
       List.of(
           new NodePool(
               "sim-rtx4090-",
-              6,
+              10,
               2,
               Map.of(
                   GpuLabels.PRODUCT,
@@ -74,6 +76,7 @@ final class SimulatedCluster implements ControlPlane {
   private static final java.util.logging.Logger MOCK_SERVER_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
+  private final List<String> refusedPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -84,7 +87,7 @@ final class SimulatedCluster implements ControlPlane {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new RefusingDispatcher(refusedPatches),
             false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     client = server.createClient();
@@ -106,6 +109,48 @@ final class SimulatedCluster implements ControlPlane {
         client.nodes().resource(node(pool, pool.prefix() + i)).create();
       }
     }
+  }
+
+  /**
+   * The mock server's CRUD dispatcher, except for a JSON patch it cannot apply ("Array index 1 out
+   * of bounds"): the mock leaves that request unanswered until the client times out; kube-apiserver
+   * answers 422 at once, and so does this, and keeps the request for the summary.
+   */
+  private static final class RefusingDispatcher extends KubernetesCrudDispatcher {
+    private final List<String> refused;
+
+    RefusingDispatcher(List<String> refused) {
+      this.refused = refused;
+    }
+
+    @Override
+    public MockResponse handlePatch(RecordedRequest request) {
+      // Read before the dispatcher reads the body: reading it empties it.
+      String body =
+          request.getBody() == null
+              ? ""
+              : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        return super.handlePatch(request);
+      } catch (RuntimeException e) {
+        refused.add("PATCH " + request.getPath() + " " + body + ": " + e.getMessage());
+        return new MockResponse()
+            .setResponseCode(422)
+            .setHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"reason\":\"Invalid\",\"code\":422,\"message\":\"the patch cannot be"
+                    + " applied: "
+                    + e.getMessage().replace("\"", "'")
+                    + "\"}");
+      }
+    }
+  }
+
+  /** The JSON patches the mock server could not apply, each with its path, body and error. */
+  @Override
+  public List<String> refusedPatches() {
+    return List.copyOf(refusedPatches);
   }
 
   static Node node(NodePool pool, String name) {

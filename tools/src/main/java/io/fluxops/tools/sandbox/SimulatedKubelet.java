@@ -121,11 +121,11 @@ final class SimulatedKubelet extends PodRunner {
             name,
             labels.getOrDefault("fluxops.io/model", ""),
             gpusOf(deployment.getSpec().getTemplate().getSpec()));
-    pod.address = network.allocate();
+    PodSpec template = deployment.getSpec().getTemplate().getSpec();
+    pod.address = network.allocate(PodNetwork.declaredHttp(template));
     PodSpec spec =
-        PodNetwork.publish(
-            client.getKubernetesSerialization().clone(deployment.getSpec().getTemplate().getSpec()),
-            pod.address);
+        PodNetwork.publish(client.getKubernetesSerialization().clone(template), pod.address);
+    pod.containersFrom(spec);
     createPending(client, namespace, pod.name, labels, spec);
     add(pod);
     return pod;

@@ -1,11 +1,14 @@
 package io.fluxops.tools.sandbox;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fluxops.common.MeteringSidecar;
+import io.fluxops.operator.workload.PodLayout;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,10 +30,52 @@ final class SimulatedPod {
 
   /**
    * Where the pod's processes listen: its IP, the ports it publishes as its container ports {@code
-   * http} (the server) and {@code metering} (the sidecar), and the sidecar's usage endpoint, which
-   * a real pod keeps on its own loopback.
+   * http} (the serving port) and {@code metering} (the sidecar), and the two a real pod keeps on
+   * its own loopback: the sidecar's usage endpoint and, behind a proxying sidecar, the server's
+   * port. {@code declaredHttp} is the serving port as the operator wrote it, which the pod has as
+   * {@code http}.
    */
-  record Address(String ip, int http, int metering, int usage) {}
+  record Address(String ip, int http, int metering, int usage, int upstream, int declaredHttp) {
+
+    /**
+     * The pod's own number for a port the operator wrote into its spec: in a cluster every pod has
+     * all of them; here pods share an address, each with ports of its own.
+     */
+    /** Whether {@link #own} knows the port. */
+    boolean has(int declared) {
+      return declared > 0 && declared == declaredHttp
+          || declared == MeteringSidecar.PORT
+          || declared == MeteringSidecar.USAGE_PORT
+          || declared == MeteringSidecar.UPSTREAM_PORT;
+    }
+
+    int own(int declared) {
+      if (declared > 0 && declared == declaredHttp) {
+        return http;
+      }
+      if (declared == MeteringSidecar.PORT) {
+        return metering;
+      }
+      if (declared == MeteringSidecar.USAGE_PORT) {
+        return usage;
+      }
+      if (declared == MeteringSidecar.UPSTREAM_PORT) {
+        return upstream;
+      }
+      throw new IllegalArgumentException(
+          "port "
+              + declared
+              + " is none the sandbox runs a process on (the serving port "
+              + declaredHttp
+              + ", the sidecar's "
+              + MeteringSidecar.PORT
+              + ", "
+              + MeteringSidecar.USAGE_PORT
+              + " and "
+              + MeteringSidecar.UPSTREAM_PORT
+              + ")");
+    }
+  }
 
   final String namespace;
   final String name;
@@ -43,8 +88,13 @@ final class SimulatedPod {
   volatile long scheduledNanos;
   volatile String message = "";
   final AtomicReference<Phase> phase = new AtomicReference<>(Phase.UNSCHEDULABLE);
-  volatile InferenceStandIn server;
+  volatile StandInServer server;
   volatile MeteringSidecarProcess sidecar;
+
+  /** The pod spec's metering container (null: an unmetered model) and inference container. */
+  volatile Container sidecarSpec;
+
+  volatile Container serverSpec;
 
   SimulatedPod(String namespace, String name, String deployment, String model, int gpus) {
     this.namespace = namespace;
@@ -52,6 +102,19 @@ final class SimulatedPod {
     this.deployment = deployment;
     this.model = model;
     this.gpus = gpus;
+  }
+
+  /** Takes the containers to run from the pod's spec. */
+  void containersFrom(PodSpec spec) {
+    sidecarSpec = named(spec.getInitContainers(), PodLayout.METERING_CONTAINER);
+    serverSpec = named(spec.getContainers(), PodLayout.INFERENCE_CONTAINER);
+  }
+
+  private static Container named(java.util.List<Container> containers, String name) {
+    if (containers == null) {
+      return null;
+    }
+    return containers.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
   }
 
   Phase phase() {
@@ -63,70 +126,71 @@ final class SimulatedPod {
   }
 
   long generated() {
-    InferenceStandIn s = server;
+    StandInServer s = server;
     return s == null ? 0 : s.generated();
   }
 
-  Optional<InferenceStandIn> servingServer() {
+  Optional<StandInServer> servingServer() {
     return phase() == Phase.READY ? Optional.ofNullable(server) : Optional.empty();
   }
 
   /**
    * Starts the pod's processes as a kubelet starts a pod with a native sidecar: the real metering
-   * sidecar first, and once it is ready, the stand-in server.
+   * sidecar first, with the environment the operator wrote for it, and once it is ready, the
+   * stand-in of the server its counting mode meters, where the operator told the server to listen.
    *
    * @param gpuType the pod's GPU type, which sets the time per image
-   * @param byMetric whether the sidecar counts by the server's metric (else the server relays)
    */
-  void start(PodRunner.PodRuntime runtime, String gpuType, boolean byMetric)
+  void start(PodRunner.PodRuntime runtime, String gpuType)
       throws IOException, InterruptedException {
     Address at = address;
-    Optional<URI> usageUrl = Optional.empty();
-    if (metered()) {
+    Map<String, String> sidecarEnv = Map.of();
+    if (sidecarSpec != null) {
       Path dir = runtime.workDir().resolve(name);
-      Map<String, String> env = new HashMap<>();
-      env.put("FLUXOPS_MODEL_SLUG", model);
-      env.put("FLUXOPS_USAGE_ENDPOINT", runtime.usageEndpoint());
-      env.put("FLUXOPS_KEY_FILE", runtime.licenceKeyFile());
-      env.put("FLUXOPS_JOURNAL_DIR", dir.resolve("journal").toString());
-      env.put("FLUXOPS_BATCH_INTERVAL_SECONDS", "1");
-      // In a pod, the usage endpoint is on the pod's own 127.0.0.1; here the pod's address.
-      env.put("FLUXOPS_USAGE_ADDRESS", at.ip());
-      env.put("FLUXOPS_USAGE_PORT", Integer.toString(at.usage()));
-      env.put("FLUXOPS_NAMESPACE", namespace);
-      env.put("FLUXOPS_INSTANCE", deployment);
-      if (!gpuType.isEmpty()) {
-        // The sidecar refuses a variable set to nothing.
-        env.put("FLUXOPS_GPU", gpuType);
-      }
-      if (byMetric) {
-        env.put("FLUXOPS_COUNTING", "metric");
-        env.put("FLUXOPS_METRIC_URL", "http://" + at.ip() + ":" + at.http() + "/metrics");
-        env.put("FLUXOPS_METRIC_NAME", "flux_images_generated_total");
-      } else {
-        env.put("FLUXOPS_COUNTING", "relay");
-        usageUrl =
-            Optional.of(
-                URI.create(
-                    "http://"
-                        + at.ip()
-                        + ":"
-                        + at.usage()
-                        + "/v1/licenses/models/"
-                        + model
-                        + "/usage"));
-      }
-      Files.createDirectories(dir.resolve("journal"));
+      Path journal = Files.createDirectories(dir.resolve("journal"));
+      sidecarEnv =
+          PodEnvironment.sidecar(
+              sidecarSpec, namespace, at, Path.of(runtime.licenceKeyFile()), journal);
       sidecar =
-          MeteringSidecarProcess.start(runtime.meteringJar(), at.ip(), at.metering(), env, dir);
+          MeteringSidecarProcess.start(
+              runtime.meteringJar(),
+              PodEnvironment.jvmFlags(sidecarSpec),
+              at.ip(),
+              at.metering(),
+              sidecarEnv,
+              dir);
       if (!sidecar.awaitReady(Duration.ofSeconds(90))) {
         throw new IllegalStateException(
             "metering sidecar of " + name + " did not get ready; see " + dir);
       }
     }
+    Map<String, String> env =
+        serverSpec == null ? Map.of() : PodEnvironment.of(serverSpec, namespace, at);
+    int port =
+        env.containsKey(PodLayout.ENV_SERVER_PORT)
+            ? Integer.parseInt(env.get(PodLayout.ENV_SERVER_PORT))
+            : at.http();
+    Duration perImage = runtime.perImageByGpuType().apply(gpuType);
     server =
-        new InferenceStandIn(
-            at.ip(), at.http(), runtime.perImageByGpuType().apply(gpuType), usageUrl);
+        switch (sidecarEnv.getOrDefault("FLUXOPS_COUNTING", "")) {
+          case "comfyui" ->
+              new ComfyUiServer(ProxiedStandIn.at(at.ip(), port), perImage, runtime.clients());
+          case "proxy" ->
+              new ProxiedStandIn(
+                  ProxiedStandIn.Api.of(sidecarEnv.getOrDefault("FLUXOPS_SERVER_API", "")),
+                  ProxiedStandIn.at(at.ip(), port),
+                  URI.create("http://" + at.ip() + ":" + at.http()),
+                  perImage,
+                  runtime.clients());
+          default ->
+              // relay: the server posts to the usage URL the operator gave it; metric and
+              // unmetered: none
+              new InferenceStandIn(
+                  at.ip(),
+                  port,
+                  perImage,
+                  Optional.ofNullable(env.get(PodLayout.ENV_USAGE_URL)).map(URI::create));
+        };
   }
 
   /**
@@ -136,7 +200,7 @@ final class SimulatedPod {
    */
   void stop() {
     phase.set(Phase.TERMINATING);
-    InferenceStandIn s = server;
+    StandInServer s = server;
     try {
       if (s != null) {
         s.stopAccepting();

@@ -20,14 +20,15 @@ class PodNetworkTest {
     Set<Integer> ports = new HashSet<>();
 
     for (int i = 0; i < 20; i++) {
-      SimulatedPod.Address address = network.allocate();
+      SimulatedPod.Address address = network.allocate(8080);
       assertThat(address.ip()).isEqualTo("127.0.0.1");
       ports.add(address.http());
       ports.add(address.metering());
       ports.add(address.usage());
+      ports.add(address.upstream());
     }
 
-    assertThat(ports).hasSize(60);
+    assertThat(ports).hasSize(80);
     assertThat(ports)
         .as("below every system's ephemeral ports")
         .allMatch(p -> p >= PodNetwork.FIRST_PORT && p < PodNetwork.FIRST_PORT + PodNetwork.RANGE);
@@ -72,7 +73,8 @@ class PodNetworkTest {
             .endContainer()
             .build();
 
-    PodNetwork.publish(spec, new SimulatedPod.Address("127.0.0.1", 21001, 21002, 21003));
+    PodNetwork.publish(
+        spec, new SimulatedPod.Address("127.0.0.1", 21001, 21002, 21003, 21004, 8080));
 
     assertThat(spec.getInitContainers().get(0).getPorts().get(0).getContainerPort())
         .isEqualTo(21002);

@@ -43,7 +43,14 @@ final class SandboxShow {
                 assertThat(now).as("the FluxDeployments are applied").isNotNull();
                 assertThat(now.becameReady())
                     .containsExactlyInAnyOrder(
-                        "dev-4090", "kontext-blackwell", "tools-4090", "schnell", "dev-cached");
+                        "dev-4090",
+                        "kontext-blackwell",
+                        "tools-4090",
+                        "schnell",
+                        "dev-cached",
+                        "dev-comfyui",
+                        "dev-nim",
+                        "dev-openai");
                 assertThat(now.peakDesired().get("dev-4090"))
                     .as("dev-4090 scaled up under the burst")
                     .isGreaterThan(now.firstDesired().get("dev-4090"));
@@ -55,10 +62,17 @@ final class SandboxShow {
       sandbox.requestStop();
     }
     SandboxReport report = run.get(4, TimeUnit.MINUTES);
-    return new Result(report, output.toString(StandardCharsets.UTF_8));
+    String text = output.toString(StandardCharsets.UTF_8);
+    // The summary in the test's report, to read when an assertion on it fails.
+    int summary = text.lastIndexOf("\nSummary (");
+    System.out.println(summary < 0 ? text : text.substring(summary));
+    return new Result(report, text);
   }
 
-  /** Every metered model's images reached the licence endpoint once; schnell's none. */
+  /**
+   * Every metered model's images reached the licence endpoint once, and every counting mode's
+   * (relay, metric, ComfyUI's history, the proxy) its own endpoint; schnell's none.
+   */
   static void assertEveryImageReportedOnce(SandboxReport report) {
     assertThat(report.generatedByModel()).containsKeys("flux-1-dev", "flux-tools");
     assertThat(report.generatedByModel().get("flux-1-dev")).isPositive();
@@ -68,6 +82,13 @@ final class SandboxShow {
           .isEqualTo(report.generatedByModel().get(slug));
     }
     assertThat(report.reportedByModel()).doesNotContainKey("flux-1-schnell");
+    assertThat(report.generatedByCounting())
+        .as("images per counting mode")
+        .containsOnlyKeys("relay", "metric", "comfyui", "proxy")
+        .allSatisfy((mode, images) -> assertThat(images).as(mode).isPositive());
+    assertThat(report.reportedByCounting())
+        .as("images each counting mode's licence endpoint received")
+        .isEqualTo(report.generatedByCounting());
     assertThat(report.everyImageReportedOnce()).isTrue();
     assertThat(sidecarsLeft()).as("no sidecar process outlives the sandbox").isZero();
   }

@@ -70,7 +70,7 @@ class SandboxTest {
             .get(0);
     List<String> notes = new java.util.ArrayList<>();
 
-    var copy = Sandbox.adapt(fd, "http://127.0.0.1:1", false, notes);
+    var copy = Sandbox.adapt(fd, counting -> "http://127.0.0.1:1", false, notes);
 
     assertThat(copy.getSpec().getAutoscaling().getQueue().getSource()).isEqualTo("pods");
     assertThat(copy.getSpec().getAutoscaling().getQueue().getRedis()).isNull();
