@@ -395,12 +395,12 @@ public record ScalerState(
 
   /**
    * Images that arrived over the last {@code window} seconds before {@code nowSecond} (whole slots
-   * that started inside it), never below zero.
+   * that overlap it, so up to one slot more), never below zero.
    */
   double arrivalsWithin(long nowSecond, long window) {
     double sum = 0;
     for (ArrivalBin bin : arrivals) {
-      if (bin.fromEpochSecond() >= nowSecond - window) {
+      if (covers(bin, nowSecond, window)) {
         sum += bin.images();
       }
     }
@@ -411,11 +411,21 @@ public record ScalerState(
   long arrivalSpan(long nowSecond, long window) {
     long first = nowSecond;
     for (ArrivalBin bin : arrivals) {
-      if (bin.fromEpochSecond() >= nowSecond - window) {
+      if (covers(bin, nowSecond, window)) {
         first = Math.min(first, bin.fromEpochSecond());
       }
     }
     return nowSecond - first;
+  }
+
+  /**
+   * Whether a slot counts toward a window: when it overlaps it. Counting only the slots that start
+   * inside it made the 10 s window cover 5 s just after a slot began, where a few images of noise
+   * read as a burst: with 120 s pod starts the backlog rule then ordered a crowd for a steady load
+   * (7 replicas to 31 on the steady trace).
+   */
+  private static boolean covers(ArrivalBin bin, long nowSecond, long window) {
+    return bin.toEpochSecond() > nowSecond - window;
   }
 
   /**

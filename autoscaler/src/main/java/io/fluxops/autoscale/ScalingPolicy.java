@@ -166,6 +166,19 @@ public record ScalingPolicy(
         minReplicas, maxReplicas, targetQueueDepth, up, down, idleBeforeZero, down, false);
   }
 
+  /** The same policy with another lowest size. */
+  public ScalingPolicy withMinReplicas(int min) {
+    return new ScalingPolicy(
+        min,
+        maxReplicas,
+        targetQueueDepth,
+        scaleUpStabilization,
+        scaleDownStabilization,
+        idleBeforeZero,
+        queueRuleScaleDownStabilization,
+        windowsFollowPodStart);
+  }
+
   /** The same policy with another idle time before zero. */
   public ScalingPolicy withIdleBeforeZero(Duration idle) {
     return new ScalingPolicy(

@@ -122,7 +122,8 @@ class ArrivalRuleTest {
     return pods;
   }
 
-  private static int poisson(Random random, double mean) {
+  /** A Poisson draw of {@code mean}, by inversion; shared with the other arrival tests. */
+  static int poisson(Random random, double mean) {
     int k = 0;
     double p = Math.exp(-mean);
     double u = random.nextDouble();

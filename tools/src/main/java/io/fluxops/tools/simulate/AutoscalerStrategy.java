@@ -10,6 +10,7 @@ import io.fluxops.autoscale.ScalerState;
 import io.fluxops.autoscale.ScalingPolicy;
 import io.fluxops.autoscale.SimClock;
 import java.time.Instant;
+import java.util.function.DoubleToIntFunction;
 
 /**
  * FluxOps' own {@link QueueDepthScaler}, driven the way the operator drives it: a queue reading per
@@ -27,6 +28,9 @@ public final class AutoscalerStrategy implements ScalingStrategy {
 
   private final SimClock clock = new SimClock(Simulator.EPOCH);
   private final QueueDepthScaler scaler;
+  private final ScalingPolicy policy;
+  private final Priors priors;
+  private final DoubleToIntFunction warmAt;
   private final double pollSeconds;
   private final double countSeconds;
   private final String name;
@@ -46,10 +50,31 @@ public final class AutoscalerStrategy implements ScalingStrategy {
   /** The same, reported under {@code name}. */
   public AutoscalerStrategy(
       String name, ScalingPolicy policy, Priors priors, double pollSeconds, double countSeconds) {
+    this(name, policy, priors, pollSeconds, countSeconds, null);
+  }
+
+  private AutoscalerStrategy(
+      String name,
+      ScalingPolicy policy,
+      Priors priors,
+      double pollSeconds,
+      double countSeconds,
+      DoubleToIntFunction warmAt) {
     this.name = name;
+    this.policy = policy;
+    this.priors = priors;
     this.scaler = new QueueDepthScaler(policy, priors, clock);
     this.pollSeconds = pollSeconds;
     this.countSeconds = countSeconds;
+    this.warmAt = warmAt;
+  }
+
+  /**
+   * The same scaler with scheduled warm capacity, as {@code autoscaling.schedules} would give:
+   * never fewer than {@code warmAt(second)} replicas, the second counted from the trace's start.
+   */
+  public AutoscalerStrategy withSchedule(String scheduleName, DoubleToIntFunction warmAt) {
+    return new AutoscalerStrategy(scheduleName, policy, priors, pollSeconds, countSeconds, warmAt);
   }
 
   /** The queue rule only: no image counts. */
@@ -89,7 +114,15 @@ public final class AutoscalerStrategy implements ScalingStrategy {
         countSeconds > 0 && counted >= 0
             ? ImageCount.of(counted)
             : ImageCount.missing("no image counts");
-    Decision decision = scaler.decide(state, Reading.of(queueDepth), replicas, images);
+    QueueDepthScaler deciding = scaler;
+    if (warmAt != null && warmAt.applyAsInt(seconds) > policy.minReplicas()) {
+      deciding =
+          new QueueDepthScaler(
+              policy.withMinReplicas(Math.min(policy.maxReplicas(), warmAt.applyAsInt(seconds))),
+              priors,
+              clock);
+    }
+    Decision decision = deciding.decide(state, Reading.of(queueDepth), replicas, images);
     state = decision.state();
     return decision.desiredReplicas();
   }

@@ -165,7 +165,7 @@ public final class Benchmark {
         Simulations.DEFAULT_SLO_SECONDS,
         MAX_REPLICAS,
         setup.windowSeconds() == null
-            ? "60 s (queue rule 300 s)"
+            ? "60 s or the measured pod start if longer (queue rule 300 s)"
             : String.format(Locale.ROOT, "%.0f s", setup.windowSeconds()));
     out.println(
         "| trace | strategy | GPU-hours | × oracle | p50 wait s | p95 wait s | > SLO | peak pods"
@@ -350,6 +350,66 @@ public final class Benchmark {
       }
       out.println(row);
     }
+  }
+
+  /** Shares of each hour's load that {@link #printSchedules} keeps warm, with hindsight. */
+  public static final List<Double> SCHEDULED_SHARES = List.of(0.5, 1.0, 1.2);
+
+  /**
+   * Whether scheduled warm capacity ({@code autoscaling.schedules}, as AIBrix has it) would pay on
+   * the diurnal trace: FluxOps with, for every hour, a lowest size of a share of that hour's load
+   * in replicas (its images times the time per image, over an hour), known with hindsight, so the
+   * best any schedule could do; also the same share of the next hour's load when higher, to be warm
+   * before a ramp. Cells as the other tables: GPU-hours × oracle, share over the SLO, pod starts.
+   */
+  public static void printSchedules(GpuType gpu, PrintStream out) {
+    Trace trace = TraceCsv.load("diurnal");
+    double oracle = Simulations.oracleGpuHours(trace, gpu);
+    int hours = (int) Math.ceil(trace.durationSeconds() / 3600);
+    double[] load = new double[hours + 1];
+    for (Trace.Arrival arrival : trace.arrivals()) {
+      load[(int) (arrival.atSecond() / 3600)] += arrival.images() * gpu.secondsPerImage() / 3600;
+    }
+    out.println("| pod start s | schedule | diurnal: × oracle, > SLO, pod starts |");
+    out.println("|---:|---|---:|");
+    for (double start : List.of(60.0, 120.0)) {
+      Setup setup = Setup.defaults(gpu).withStart(start);
+      Simulator simulator = setup.simulator();
+      out.printf(
+          Locale.ROOT,
+          "| %.0f | none | %s |%n",
+          start,
+          scheduleCell(simulator.run(trace, fluxops(setup)), oracle));
+      for (double share : SCHEDULED_SHARES) {
+        for (boolean ahead : List.of(false, true)) {
+          AutoscalerStrategy scheduled =
+              fluxops(setup)
+                  .withSchedule(
+                      FLUXOPS + ", scheduled",
+                      second -> {
+                        int hour = Math.min(hours - 1, (int) (second / 3600));
+                        double need = ahead ? Math.max(load[hour], load[hour + 1]) : load[hour];
+                        return (int) Math.floor(share * need);
+                      });
+          out.printf(
+              Locale.ROOT,
+              "| %.0f | %.0f %% of %s | %s |%n",
+              start,
+              100 * share,
+              ahead ? "this or the next hour's load" : "the hour's load",
+              scheduleCell(simulator.run(trace, scheduled), oracle));
+        }
+      }
+    }
+  }
+
+  private static String scheduleCell(SimulationResult result, double oracle) {
+    return String.format(
+        Locale.ROOT,
+        "%.3f×, %.3f %%, %d",
+        result.gpuHours() / oracle,
+        100 * result.shareOverSlo(),
+        result.podStarts());
   }
 
   /** The traces of {@link #printGenerated}: every shape from each of {@link #GENERATED_SEEDS}. */

@@ -44,7 +44,8 @@ public final class SimulateCommand implements Callable<Integer> {
       description =
           "defaults (the committed traces, default), same-windows (every strategy at 60 s and 300"
               + " s), sensitivity (pod start 30/60/120 s, and FluxOps' window), generated (traces"
-              + " of every shape from other seeds); rtx-4090 or blackwell as a shorthand for"
+              + " of every shape from other seeds), schedules (scheduled warm capacity on"
+              + " diurnal, with hindsight); rtx-4090 or blackwell as a shorthand for"
               + " --gpu with the defaults table.")
   private String table = "defaults";
 
@@ -108,12 +109,14 @@ public final class SimulateCommand implements Callable<Integer> {
       case "same-windows" -> Benchmark.printSameWindows(type, out);
       case "sensitivity" -> Benchmark.printSensitivity(type, out);
       case "generated" -> Benchmark.printGenerated(setup, out);
+      case "schedules" -> Benchmark.printSchedules(type, out);
       default ->
           throw new ParameterException(
               spec.commandLine(),
               "unknown table '"
                   + what
-                  + "': use defaults, same-windows, sensitivity, generated, rtx-4090 or blackwell");
+                  + "': use defaults, same-windows, sensitivity, generated, schedules, rtx-4090 or"
+                  + " blackwell");
     }
     return 0;
   }
