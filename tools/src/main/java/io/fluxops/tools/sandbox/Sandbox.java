@@ -233,6 +233,27 @@ public final class Sandbox {
       load.close();
       if (System.getenv("FLUXOPS_SANDBOX_DEBUG") != null) {
         kubelet.describePods().forEach(line -> out.println("  pod " + line));
+        for (FluxDeployment fd : deployments) {
+          FluxDeployment stored =
+              cluster
+                  .client()
+                  .resources(FluxDeployment.class)
+                  .inNamespace(ControlPlane.NAMESPACE)
+                  .withName(fd.getMetadata().getName())
+                  .get();
+          if (stored != null && stored.getStatus() != null) {
+            for (Condition condition : stored.getStatus().getConditions()) {
+              out.printf(
+                  Locale.ROOT,
+                  "  fxd %s %s=%s %s: %s%n",
+                  fd.getMetadata().getName(),
+                  condition.getType(),
+                  condition.getStatus(),
+                  condition.getReason(),
+                  condition.getMessage());
+            }
+          }
+        }
       }
       monitor.awaitQueuesEmpty(Duration.ofSeconds(60));
       log.quietShutdown();
