@@ -358,10 +358,13 @@ public final class QueueDepthScaler {
       basis =
           String.format(
               Locale.ROOT,
-              "queue %s, arrivals %.3f/s at %.1f s per image (wait budget %.0f s, pod start %.0f"
-                  + " s) recommend %d",
+              "queue %s, %s at %.1f s per image (wait budget %.0f s, pod start %.0f s)"
+                  + " recommend %d",
               number(reading.queueDepth()),
-              sizing.arrivalsPerSecond(),
+              // No window has history yet in the first polls after a start.
+              Double.isNaN(sizing.arrivalsPerSecond())
+                  ? "arrivals not measured yet"
+                  : String.format(Locale.ROOT, "arrivals %.3f/s", sizing.arrivalsPerSecond()),
               sizing.secondsPerImage(),
               waitBudget(sizing.secondsPerImage()),
               sizing.podStartSeconds(),

@@ -177,6 +177,16 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void theFirstDecisionsOnArrivalsSayTheRateIsNotMeasuredYetRatherThanNaN() {
+    run(scaler(Priors.secondsPerImage(S)), new Pods(2, S, 60), 0, 1, t -> 0.3, true);
+
+    assertThat(decisions.get(0).sizing().basis()).isEqualTo(Basis.ARRIVALS);
+    assertThat(decisions.get(0).reason())
+        .contains("arrivals not measured yet")
+        .doesNotContain("NaN");
+  }
+
+  @Test
   void fallsBackToTheQueueRuleWithoutImageCountsAndSaysWhy() {
     run(scaler(Priors.secondsPerImage(S)), new Pods(4, S, 60), 0, 60, t -> 0.3, false);
     assertThat(last().sizing().basis()).isEqualTo(Basis.QUEUE);
