@@ -63,8 +63,9 @@ public class AutoscalingSpec {
   @JsonPropertyDescription(
       "Seconds of recommendations a scale-down looks back over (it takes the highest), so a short"
           + " lull does not stop GPUs that are needed again soon. Unset: 60 while the pods' image"
-          + " counts are read (about one pod start: holding an idle GPU that long costs what"
-          + " starting it again would), 300 on queue depth alone. A value set here serves both.")
+          + " counts are read, 300 on queue depth alone, or the pod start the operator measures"
+          + " if that is longer (holding an idle GPU that long costs what starting it again"
+          + " would). A value set here serves both.")
   @JsonDeserialize(using = LenientInt.class)
   private Integer scaleDownStabilizationSeconds;
 

@@ -32,7 +32,8 @@ final class MeteringSidecar {
 
   /**
    * Memory the sidecar asks for: its RSS stays under 64 MiB interpreted; as a proxy with C1 it
-   * peaked at 69.6 MiB after 100 concurrent 2 MiB answers (BENCHMARKS.md, "Proxy counting").
+   * stays under 60 MiB with 10 answers of 2 MiB in flight and peaked at 70-72 MiB with 100 and the
+   * proxy's heap flags (79.7 MiB without them; BENCHMARKS.md, "Proxy counting").
    */
   private static final String MEMORY_REQUEST = "64Mi";
 
