@@ -3,11 +3,10 @@ package io.fluxops.tools.sandbox;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fluxops.common.LocalPorts;
 import io.fluxops.operator.workload.PodLayout;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -27,14 +26,10 @@ final class PodNetwork {
   /** Every simulated pod's IP. */
   static final String ADDRESS = "127.0.0.1";
 
-  /**
-   * Pods' ports come from below every system's ephemeral range (Linux 32768-60999, macOS and
-   * Windows 49152-65535): a port found free there stays free until the sidecar's JVM binds it a
-   * second later, where an ephemeral one can meanwhile become some connection's local port.
-   */
-  static final int FIRST_PORT = 20000;
+  /** Pods' ports: see {@link LocalPorts} for why this range. */
+  static final int FIRST_PORT = LocalPorts.FIRST;
 
-  static final int RANGE = 10000;
+  static final int RANGE = LocalPorts.COUNT;
 
   private final Set<Integer> taken = ConcurrentHashMap.newKeySet();
 
@@ -113,10 +108,9 @@ final class PodNetwork {
   }
 
   private static boolean bindable(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), port));
-      return true;
-    } catch (IOException e) {
+    try {
+      return LocalPorts.bindable(InetAddress.getByName(ADDRESS), port);
+    } catch (UnknownHostException e) {
       return false;
     }
   }
