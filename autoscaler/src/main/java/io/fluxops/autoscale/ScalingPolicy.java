@@ -218,9 +218,7 @@ public record ScalingPolicy(
    */
   public Duration scaleDownStabilization(boolean arrivalRule, double podStartSeconds) {
     Duration set = scaleDownStabilization(arrivalRule);
-    if (Boolean.getBoolean("fx.nofollow")
-        || !windowsFollowPodStart
-        || !(podStartSeconds > set.getSeconds())) {
+    if (!windowsFollowPodStart || !(podStartSeconds > set.getSeconds())) {
       return set;
     }
     return Duration.ofSeconds((long) Math.ceil(podStartSeconds));
