@@ -55,8 +55,11 @@ final class LocalPods extends PodRunner {
         continue;
       }
       live.add(name);
-      if (!pods.containsKey(key(namespace, name)) && runnable(pod)) {
+      SimulatedPod known = pods.get(key(namespace, name));
+      if (known == null && runnable(pod)) {
         run(pod);
+      } else if (known != null && dueForRestart(known)) {
+        restart(known);
       }
     }
     for (SimulatedPod pod : List.copyOf(pods.values())) {
@@ -106,12 +109,28 @@ final class LocalPods extends PodRunner {
     add(local);
     CompletableFuture<Void> previous =
         addressFree.getOrDefault(ip, CompletableFuture.completedFuture(null));
-    previous.thenRunAsync(
-        () -> {
-          startContainers(local);
-          local.phase.compareAndSet(SimulatedPod.Phase.STARTING, SimulatedPod.Phase.READY);
-        },
-        containers);
+    previous.thenRunAsync(() -> startAndMarkReady(local), containers);
+  }
+
+  private static boolean dueForRestart(SimulatedPod pod) {
+    return pod.phase() == SimulatedPod.Phase.FAILED && System.nanoTime() >= pod.nextStartNanos;
+  }
+
+  /**
+   * As the kubelet restarts the containers of a pod whose {@code restartPolicy} is Always: the pod
+   * stays, with its IP and ports, and its containers start again after the back-off.
+   */
+  private void restart(SimulatedPod pod) {
+    if (!pod.phase.compareAndSet(SimulatedPod.Phase.FAILED, SimulatedPod.Phase.STARTING)) {
+      return;
+    }
+    LOG.info("pod {}: starting its containers again", pod.name);
+    containers.execute(() -> startAndMarkReady(pod));
+  }
+
+  private void startAndMarkReady(SimulatedPod pod) {
+    startContainers(pod);
+    pod.phase.compareAndSet(SimulatedPod.Phase.STARTING, SimulatedPod.Phase.READY);
   }
 
   private static int gpus(Pod pod) {

@@ -87,22 +87,41 @@ abstract class PodRunner implements AutoCloseable {
     firstPod.putIfAbsent(key(pod.namespace, pod.deployment), pod.createdNanos);
   }
 
-  /** Starts the pod's processes on a container thread; a failure marks it FAILED. */
+  /**
+   * Starts the pod's processes on a container thread (a pod deleted meanwhile stops once they are
+   * up); a failure stops what started and marks the pod FAILED.
+   */
   void startContainers(SimulatedPod pod) {
     try {
       String gpuType = gpuTypeByDeployment.getOrDefault(key(pod.namespace, pod.deployment), "");
       pod.start(runtime, gpuType);
-      if (pod.phase() == SimulatedPod.Phase.TERMINATING) {
-        // Deleted while starting: stop() ran before the containers existed.
-        pod.stop();
-      }
     } catch (Exception e) {
       if (pod.phase() != SimulatedPod.Phase.TERMINATING) {
-        LOG.warn("pod {} failed to start: {}", pod.name, e.toString());
+        pod.failedStarts++;
+        Duration backOff = restartBackOff(pod.failedStarts);
+        pod.nextStartNanos = System.nanoTime() + backOff.toNanos();
+        LOG.warn(
+            "pod {} failed to start (try {}, next in {} s): {}",
+            pod.name,
+            pod.failedStarts,
+            backOff.toSeconds(),
+            e.toString());
         pod.phase.set(SimulatedPod.Phase.FAILED);
       }
     }
   }
+
+  /**
+   * How long a kubelet waits before it starts a pod's failed containers again: 10 s, doubled after
+   * each failure, at most 5 minutes (its CrashLoopBackOff).
+   */
+  static Duration restartBackOff(int failedStarts) {
+    int doublings = Math.min(Math.max(0, failedStarts - 1), 5);
+    Duration backOff = Duration.ofSeconds(10L << doublings);
+    return backOff.compareTo(MAX_RESTART_BACK_OFF) > 0 ? MAX_RESTART_BACK_OFF : backOff;
+  }
+
+  private static final Duration MAX_RESTART_BACK_OFF = Duration.ofMinutes(5);
 
   /** The pod is gone: it stops (work finished, sidecar flushed) on a container thread. */
   Future<?> remove(SimulatedPod pod, Runnable afterStop) {

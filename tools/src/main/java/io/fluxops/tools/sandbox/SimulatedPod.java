@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SIMULATED: one pod the sandbox runs: its node, its address and ports, and the processes in it
@@ -91,6 +92,18 @@ final class SimulatedPod {
   volatile StandInServer server;
   volatile MeteringSidecarProcess sidecar;
 
+  /** Times the pod's containers failed to start, and when the next try may begin (nanoTime). */
+  volatile int failedStarts;
+
+  volatile long nextStartNanos;
+
+  /**
+   * Held while the containers start and while they stop: a pod deleted while it starts stops only
+   * once everything it started is up, so no process of it binds the pod's ports after it stopped
+   * (when another pod may already have them).
+   */
+  private final ReentrantLock lifecycle = new ReentrantLock();
+
   /** The pod spec's metering container (null: an unmetered model) and inference container. */
   volatile Container sidecarSpec;
 
@@ -142,6 +155,24 @@ final class SimulatedPod {
    * @param gpuType the pod's GPU type, which sets the time per image
    */
   void start(PodRunner.PodRuntime runtime, String gpuType)
+      throws IOException, InterruptedException {
+    lifecycle.lock();
+    try {
+      if (phase() == Phase.TERMINATING) {
+        return;
+      }
+      startContainers(runtime, gpuType);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // As a container that exits: what started of the pod stops, and its ports are free again.
+      closeContainers();
+      sidecar = null;
+      throw e;
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void startContainers(PodRunner.PodRuntime runtime, String gpuType)
       throws IOException, InterruptedException {
     Address at = address;
     Map<String, String> sidecarEnv = Map.of();
@@ -200,6 +231,15 @@ final class SimulatedPod {
    */
   void stop() {
     phase.set(Phase.TERMINATING);
+    lifecycle.lock();
+    try {
+      stopContainers();
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  private void stopContainers() {
     StandInServer s = server;
     try {
       if (s != null) {
@@ -214,9 +254,15 @@ final class SimulatedPod {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (sidecar != null) {
-      sidecar.close();
+    closeContainers();
+  }
+
+  private void closeContainers() {
+    MeteringSidecarProcess m = sidecar;
+    if (m != null) {
+      m.close();
     }
+    StandInServer s = server;
     if (s != null) {
       s.close();
     }

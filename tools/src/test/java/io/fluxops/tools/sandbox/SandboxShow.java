@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Runs the sandbox in-process as a user runs it until Ctrl-C: waits for what the show is for (every
@@ -58,6 +59,10 @@ final class SandboxShow {
                     .as("dev-4090 scaled down after it")
                     .isLessThan(now.peakDesired().get("dev-4090"));
               });
+    } catch (AssertionError | ConditionTimeoutException e) {
+      // What the sandbox showed until then (the pods, the autoscaler's decisions), to read why.
+      System.out.println(tail(output.toString(StandardCharsets.UTF_8), 200));
+      throw e;
     } finally {
       sandbox.requestStop();
     }
@@ -67,6 +72,11 @@ final class SandboxShow {
     int summary = text.lastIndexOf("\nSummary (");
     System.out.println(summary < 0 ? text : text.substring(summary));
     return new Result(report, text);
+  }
+
+  private static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /**
