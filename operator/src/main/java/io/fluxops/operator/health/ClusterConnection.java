@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,22 +66,34 @@ public final class ClusterConnection {
   /** The variable with which Fabric8 lets a user choose HTTP/2 or HTTP/1.1 for the client. */
   static final String HTTP2_DISABLE = "KUBERNETES_HTTP2_DISABLE";
 
+  /** The system property Fabric8 reads for the same choice, before the variable. */
+  static final String HTTP2_DISABLE_PROPERTY = "kubernetes.http2.disable";
+
   /**
-   * HTTP/1.1 for the operator's client, unless {@value #HTTP2_DISABLE} says otherwise. Over HTTP/2
-   * the JDK's client sends every request of the operator over one connection, and its HTTP/2 code
-   * has hangs that no request timeout ends (JDK-8293786: a stream waiting for window updates stops
-   * the connection reading frames; JDK-8225647: the server's stream limit): with 1,000
-   * FluxDeployments on an overloaded kube-apiserver, one reconcile's create never returned
+   * HTTP/1.1 for the operator's client, unless {@value #HTTP2_DISABLE} or the system property
+   * {@value #HTTP2_DISABLE_PROPERTY} says otherwise (Fabric8 has read either into {@code config}).
+   * Over HTTP/2 the JDK's client sends every request of the operator over one connection, and its
+   * HTTP/2 code has hangs that no request timeout ends (JDK-8293786: a stream waiting for window
+   * updates stops the connection reading frames; JDK-8225647: the server's stream limit): with
+   * 1,000 FluxDeployments on an overloaded kube-apiserver, one reconcile's create never returned
    * (fabric8's waitForResult after 8 minutes; fabric8io/kubernetes-client#6909, #7299 report the
    * same). HTTP/1.1 gives each request in flight its own pooled connection: the same 1,000
    * converged, all of them (BENCHMARKS.md, "1,000 FluxDeployments on the real control plane").
    */
   static Config http11UnlessSet(Config config, Map<String, String> env) {
-    String chosen = env.get(HTTP2_DISABLE);
-    if (chosen == null || chosen.isBlank()) {
+    return http11UnlessSet(config, env, System.getProperties());
+  }
+
+  static Config http11UnlessSet(Config config, Map<String, String> env, Properties properties) {
+    if (isBlank(env.get(HTTP2_DISABLE))
+        && isBlank(properties.getProperty(HTTP2_DISABLE_PROPERTY))) {
       config.setHttp2Disable(true);
     }
     return config;
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   /**
