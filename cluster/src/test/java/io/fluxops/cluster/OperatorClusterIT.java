@@ -289,8 +289,14 @@ class OperatorClusterIT {
                     .extracting(p -> p.getPort().getStrVal())
                     .containsExactly("http", "metering"));
     // The names the policy admits are the sidecar's container ports; the server's own port is not
-    // among them.
-    var template = deployment(cluster, "dev-openai").getSpec().getTemplate().getSpec();
+    // among them. (The policy can be there before the Deployment: they are applied one by one.)
+    var template =
+        await()
+            .atMost(SETTLE)
+            .until(() -> deployment(cluster, "dev-openai"), d -> d != null)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
     assertThat(
             java.util.stream.Stream.concat(
                     template.getInitContainers().stream(), template.getContainers().stream())
