@@ -104,6 +104,12 @@ public final class ProxyServer {
     listener.stop(grace);
   }
 
+  /**
+   * An answer that fails on its way (cut off, not recorded, the client gone) leaves the handler by
+   * its exception with the exchange still open, and the JDK server then drops the connection.
+   * Closing the exchange instead would end a chunked body with its last chunk, and the client would
+   * take the part it got for a whole answer.
+   */
   private void forward(HttpExchange exchange) throws IOException {
     inFlight.incrementAndGet();
     try {
@@ -112,15 +118,17 @@ public final class ProxyServer {
         upstream = send(exchange);
       } catch (SocketTimeoutException e) {
         Exchanges.detail(exchange, 504, "the inference server did not answer: " + e.getMessage());
+        exchange.close();
         return;
       } catch (IOException e) {
         Exchanges.detail(exchange, 502, "the inference server cannot be reached: " + e);
+        exchange.close();
         return;
       }
       answer(exchange, upstream);
+      exchange.close();
     } finally {
       inFlight.decrementAndGet();
-      exchange.close();
     }
   }
 

@@ -45,9 +45,9 @@ class ProxyCountingTest {
   }
 
   /** What the stand-in server does with the next request. */
-  private record Answer(int status, byte[] body, boolean cutOff) {
+  private record Answer(int status, byte[] body, boolean cutOff, boolean chunked) {
     static Answer json(int status, String body) {
-      return new Answer(status, body.getBytes(StandardCharsets.UTF_8), false);
+      return new Answer(status, body.getBytes(StandardCharsets.UTF_8), false, false);
     }
   }
 
@@ -134,10 +134,37 @@ class ProxyCountingTest {
             200,
             "{\"artifacts\": [{\"base64\": \"aGVsbG8=\", \"finishReason\": \"SUCCESS\"}]}"
                 .getBytes(StandardCharsets.UTF_8),
+            true,
+            false));
+
+    assertThatThrownBy(() -> post("/v1/infer", "{}")).isInstanceOf(IOException.class);
+    assertThat(sidecar.statusNumber("accepted")).isZero();
+  }
+
+  @Test
+  void aChunkedAnswerCutOffReachesTheClientWithoutAnEnd() throws Exception {
+    // No Content-Length: the client knows the end by the last chunk, which the sidecar must not
+    // write for an answer the server never finished (it would pass for a whole one).
+    startSidecar("nim", server.getAddress().getPort());
+    byte[] image = new byte[200_000];
+    Arrays.fill(image, (byte) 'Q');
+    next.set(
+        new Answer(
+            200,
+            ("{\"artifacts\": [{\"base64\": \""
+                    + new String(image, StandardCharsets.US_ASCII)
+                    + "\", \"finishReason\": \"SUCCESS\"}]}")
+                .getBytes(StandardCharsets.US_ASCII),
+            true,
             true));
 
     assertThatThrownBy(() -> post("/v1/infer", "{}")).isInstanceOf(IOException.class);
     assertThat(sidecar.statusNumber("accepted")).isZero();
+
+    // The sidecar's connection slots are not used up by the answers it dropped.
+    next.set(Answer.json(200, "{\"artifacts\": [{\"finishReason\": \"SUCCESS\"}]}"));
+    assertThat(post("/v1/infer", "{}").statusCode()).isEqualTo(200);
+    assertThat(sidecar.statusNumber("accepted")).isEqualTo(1);
   }
 
   @Test
@@ -226,18 +253,20 @@ class ProxyCountingTest {
   }
 
   private void serve(HttpExchange exchange) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    Answer answer = next.get();
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    // 0: chunked, as a server that streams without knowing the length answers.
+    exchange.sendResponseHeaders(answer.status(), answer.chunked() ? 0 : answer.body().length);
+    OutputStream out = exchange.getResponseBody();
+    if (answer.cutOff()) {
+      out.write(answer.body(), 0, answer.body().length / 2);
+      out.flush();
+      // Half the answer, then the connection goes (the exchange is not closed, which would end a
+      // chunked body cleanly): what a crashing server leaves.
+      throw new IOException("cut off");
+    }
     try (exchange) {
-      exchange.getRequestBody().readAllBytes();
-      Answer answer = next.get();
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(answer.status(), answer.body().length);
-      OutputStream out = exchange.getResponseBody();
-      if (answer.cutOff()) {
-        out.write(answer.body(), 0, answer.body().length / 2);
-        out.flush();
-        // Half the promised length, then the connection goes: what a crashing server leaves.
-        throw new IOException("cut off");
-      }
       out.write(answer.body());
     }
   }
