@@ -43,14 +43,19 @@ public final class ProxyServer {
   private static final int THREADS = 2 * ServerLimits.MAX_CONNECTIONS;
 
   /**
-   * Bytes read from one side and written to the other at a time. Each handler thread keeps two such
-   * buffers for as long as it lives (the hold-back needs the chunk before the last), so an answer
-   * of any size costs 32 KiB of heap that is reused, not allocated again per request.
+   * Bytes read from one side and written to the other at a time. The JDK server copies each write
+   * into a buffer of its connection that it grows to twice the largest write and keeps for the
+   * connection's life, and the JDK's socket reads keep a direct buffer of the largest read per
+   * thread: 64 KiB chunks saved no measurable CPU per answer and cost 9 MiB more at 100 concurrent
+   * (BENCHMARKS.md, "Proxy counting").
    */
   private static final int CHUNK = 16 * 1024;
 
-  private static final ThreadLocal<byte[][]> BUFFERS =
-      ThreadLocal.withInitial(() -> new byte[][] {new byte[CHUNK], new byte[CHUNK]});
+  /**
+   * Two chunks for each body streaming now (the hold-back needs the chunk before the last), eight
+   * pairs (256 KiB) kept between bodies: requests waiting for the server hold none.
+   */
+  private static final ChunkBuffers BUFFERS = new ChunkBuffers(CHUNK, 8);
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -228,35 +233,47 @@ public final class ProxyServer {
    * connection, so that the client sees a broken answer instead of a whole one.
    */
   private void deliverCounted(InputStream in, OutputStream out, long length) throws IOException {
-    HoldBack stream = new HoldBack(in, out, length, BUFFERS.get());
-    ImageCounter counter = new ImageCounter(proxy.api());
-    // An answer not of the API's shape stops the counter early: the client still gets all of it.
-    stream.pump(counter::feed);
-    OptionalLong images = counter.images();
-    if (!stream.complete()) {
-      throw new IOException("the inference server's answer was cut off; nothing counted");
-    }
-    if (images.isPresent() && images.getAsLong() > 0) {
-      try {
-        journal.accept(images.getAsLong());
-      } catch (JournalException e) {
-        LOG.log(
-            Level.ERROR, "images delivered uncounted would break the licence: " + e.getMessage());
-        throw new IOException("the images could not be recorded; the answer is withheld", e);
+    byte[][] buffers = BUFFERS.take();
+    try {
+      HoldBack stream = new HoldBack(in, out, length, buffers);
+      ImageCounter counter = new ImageCounter(proxy.api());
+      // An answer not of the API's shape stops the counter early: the client still gets all of it.
+      stream.pump(counter::feed);
+      OptionalLong images = counter.images();
+      if (!stream.complete()) {
+        throw new IOException("the inference server's answer was cut off; nothing counted");
       }
-    } else if (images.isEmpty()) {
-      LOG.log(Level.WARNING, "an answer not of the " + proxy.api().value() + " shape: not counted");
+      if (images.isPresent() && images.getAsLong() > 0) {
+        try {
+          journal.accept(images.getAsLong());
+        } catch (JournalException e) {
+          LOG.log(
+              Level.ERROR, "images delivered uncounted would break the licence: " + e.getMessage());
+          throw new IOException("the images could not be recorded; the answer is withheld", e);
+        }
+      } else if (images.isEmpty()) {
+        LOG.log(
+            Level.WARNING, "an answer not of the " + proxy.api().value() + " shape: not counted");
+      }
+      stream.release();
+    } finally {
+      // The held chunk is in these buffers: they go back only once it has been written.
+      BUFFERS.give(buffers);
     }
-    stream.release();
     out.close();
   }
 
-  /** {@code in.transferTo(out)} through the thread's buffer instead of a new one per call. */
+  /** {@code in.transferTo(out)} through a pooled buffer instead of a new one per call. */
   private static void copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buffer = BUFFERS.get()[0];
-    int n;
-    while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
-      out.write(buffer, 0, n);
+    byte[][] buffers = BUFFERS.take();
+    try {
+      byte[] buffer = buffers[0];
+      int n;
+      while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+        out.write(buffer, 0, n);
+      }
+    } finally {
+      BUFFERS.give(buffers);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.fluxops.metering.bench;
 
 import com.sun.net.httpserver.HttpServer;
+import io.fluxops.common.PrometheusText;
 import io.fluxops.metering.http.ServerLimits;
 import io.fluxops.metering.support.BflStandIn;
 import io.fluxops.metering.support.JvmFlags;
@@ -46,6 +47,12 @@ public final class ProxyBenchmark {
   private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.phaseSeconds", 15));
   private static final long GENERATE_MILLIS = Long.getLong("bench.generateMillis", 0);
 
+  /**
+   * Where the journal goes: beside the benchmark's other files (the disk), or under {@code
+   * -Dbench.journalDir=/dev/shm} to take the disk's fsync out of the proxy's added latency.
+   */
+  private static final String JOURNAL_DIR = System.getProperty("bench.journalDir");
+
   /** A client whose connection failed (refused past the connection limit) waits this long. */
   private static final long RETRY_MILLIS = 10;
 
@@ -89,10 +96,12 @@ public final class ProxyBenchmark {
               .with("FLUXOPS_UPSTREAM_URL", "http://127.0.0.1:" + nim.getAddress().getPort())
               .with("FLUXOPS_BATCH_INTERVAL_SECONDS", "5")
               .with("FLUXOPS_REPORT_TIMEOUT_SECONDS", "10")
+              .with("FLUXOPS_JOURNAL_DIR", journalDir(work).toString())
               .env();
       try (SidecarProcess sidecar = SidecarProcess.start(env, work.resolve("sidecar.log"))) {
         System.out.println("JVM flags: " + String.join(" ", JvmFlags.fromPom()));
         System.out.println("server's generation time: " + GENERATE_MILLIS + " ms");
+        System.out.println("journal: " + env.get("FLUXOPS_JOURNAL_DIR"));
         System.out.println("load average at the start: " + loadAverage());
         System.out.println("RSS idle: " + rss(sidecar.pid()) + " MiB");
         URI direct = URI.create("http://127.0.0.1:" + nim.getAddress().getPort() + "/v1/infer");
@@ -143,6 +152,7 @@ public final class ProxyBenchmark {
         rows.forEach(System.out::println);
         System.out.println("peak RSS (VmHWM): " + mib(status(sidecar.pid(), "VmHWM")) + " MiB");
         var client = sidecar.client();
+        System.out.println(fsyncs(client.get("/metrics").body()));
         System.out.println(
             "images counted "
                 + client.statusNumber("accepted")
@@ -158,6 +168,43 @@ public final class ProxyBenchmark {
     }
     // The stand-in's pool threads would keep the JVM alive.
     System.exit(0);
+  }
+
+  /**
+   * The journal's write and fsync of each group of counts: a counted answer's last chunk waits for
+   * it, so it is in every counted answer's added delivery time.
+   */
+  private static String fsyncs(String metrics) throws PrometheusText.FormatException {
+    String name = "fluxops_metering_journal_fsync_duration_seconds";
+    double count = 0;
+    double sum = 0;
+    double max = 0;
+    StringBuilder buckets = new StringBuilder();
+    for (PrometheusText.Sample sample : PrometheusText.samples(metrics, name + "_count")) {
+      count += sample.value();
+    }
+    for (PrometheusText.Sample sample : PrometheusText.samples(metrics, name + "_sum")) {
+      sum += sample.value();
+    }
+    for (PrometheusText.Sample sample : PrometheusText.samples(metrics, name + "_max")) {
+      max = Math.max(max, sample.value());
+    }
+    for (PrometheusText.Sample sample : PrometheusText.samples(metrics, name + "_bucket")) {
+      String le = sample.labels().get("le");
+      if (List.of("0.001", "0.002", "0.005").contains(le)) {
+        buckets.append(String.format(", %.1f %% within %s s", 100 * sample.value() / count, le));
+      }
+    }
+    return String.format(
+        "journal write + fsync: %.0f groups, mean %.2f ms, max (recent) %.2f ms%s",
+        count, count == 0 ? 0 : sum * 1000 / count, max * 1000, buckets);
+  }
+
+  private static Path journalDir(Path work) throws IOException {
+    if (JOURNAL_DIR == null) {
+      return work.resolve("journal");
+    }
+    return Files.createTempDirectory(Path.of(JOURNAL_DIR), "proxy-bench-journal-");
   }
 
   /** The GPU's time on a request, one request at a time; 0 (the default) answers at once. */
