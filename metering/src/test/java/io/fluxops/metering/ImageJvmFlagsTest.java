@@ -14,4 +14,10 @@ class ImageJvmFlagsTest {
     // fluxops-common. One list, one checked copy.
     assertThat(JvmFlags.fromPom()).containsExactlyElementsOf(MeteringSidecar.JVM_FLAGS);
   }
+
+  @Test
+  void theImageSetsTheSharedEnvironment() {
+    assertThat(JvmFlags.environmentFromPom())
+        .containsExactlyInAnyOrderEntriesOf(MeteringSidecar.IMAGE_ENVIRONMENT);
+  }
 }

@@ -103,6 +103,7 @@ public final class ProxyBenchmark {
         System.out.println("server's generation time: " + GENERATE_MILLIS + " ms");
         System.out.println("journal: " + env.get("FLUXOPS_JOURNAL_DIR"));
         System.out.println("load average at the start: " + loadAverage());
+        System.out.println("sidecar listening after " + sidecar.readyAfter().toMillis() + " ms");
         System.out.println("RSS idle: " + rss(sidecar.pid()) + " MiB");
         URI direct = URI.create("http://127.0.0.1:" + nim.getAddress().getPort() + "/v1/infer");
         URI proxied = URI.create("http://127.0.0.1:" + proxyPort + "/v1/infer");

@@ -64,6 +64,8 @@ public final class SidecarProcess implements AutoCloseable {
     command.add(jar().toString());
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("FLUXOPS_"));
+    // As the image runs it.
+    builder.environment().putAll(JvmFlags.environmentFromPom());
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
