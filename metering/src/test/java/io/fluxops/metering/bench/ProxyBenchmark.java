@@ -48,6 +48,15 @@ public final class ProxyBenchmark {
   private static final long GENERATE_MILLIS = Long.getLong("bench.generateMillis", 0);
 
   /**
+   * Requests through the proxy before the phases, from 4 clients. C1 compiles a method after some
+   * 200 calls, so the code that runs once per request (headers, the connection to the server) is
+   * still partly interpreted after the default 5 s of one GPU's 20 answers a second; a pod that has
+   * served for a while has it compiled ({@code -Dbench.warmUpSeconds=60}).
+   */
+  private static final Duration WARM_UP =
+      Duration.ofSeconds(Long.getLong("bench.warmUpSeconds", 5));
+
+  /**
    * Where the journal goes: beside the benchmark's other files (the disk), or under {@code
    * -Dbench.journalDir=/dev/shm} to take the disk's fsync out of the proxy's added latency.
    */
@@ -108,7 +117,7 @@ public final class ProxyBenchmark {
         URI direct = URI.create("http://127.0.0.1:" + nim.getAddress().getPort() + "/v1/infer");
         URI proxied = URI.create("http://127.0.0.1:" + proxyPort + "/v1/infer");
         AtomicLong delivered = new AtomicLong();
-        run(proxied, 4, Duration.ofSeconds(5), delivered, new AtomicLong()); // warm-up
+        run(proxied, 4, WARM_UP, delivered, new AtomicLong());
         List<String> rows = new ArrayList<>();
         for (int clients : new int[] {10, 100}) {
           AtomicLong directFailures = new AtomicLong();
