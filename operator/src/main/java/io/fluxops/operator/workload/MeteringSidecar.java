@@ -32,8 +32,9 @@ final class MeteringSidecar {
 
   /**
    * Memory the sidecar asks for: its RSS stays under 64 MiB interpreted; as a proxy with C1 it
-   * stays under 60 MiB with 10 answers of 2 MiB in flight and peaked at 70-72 MiB with 100 and the
-   * proxy's heap flags (79.7 MiB without them; BENCHMARKS.md, "Proxy counting").
+   * stays under 57 MiB with 10 answers of 2 MiB in flight and reached 69-70 MiB with 100 (the
+   * proxy's heap flags, pooled chunk buffers and the image's MALLOC_ARENA_MAX=2; 79.7 MiB before
+   * them; BENCHMARKS.md, "Proxy counting").
    */
   private static final String MEMORY_REQUEST = "64Mi";
 

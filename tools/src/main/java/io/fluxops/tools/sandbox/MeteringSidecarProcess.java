@@ -69,8 +69,9 @@ final class MeteringSidecarProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the sidecar with {@code jvmFlags} (the pod's) and {@code env} (its FLUXOPS_* settings);
-   * its log and temporary files go to {@code dir}, inside the sandbox's scratch directory.
+   * Starts the sidecar with {@code jvmFlags} (the pod's), the image's environment and {@code env}
+   * (its FLUXOPS_* settings); its log and temporary files go to {@code dir}, inside the sandbox's
+   * scratch directory.
    */
   static MeteringSidecarProcess start(
       Path jar, List<String> jvmFlags, String ip, int port, Map<String, String> env, Path dir)
@@ -87,6 +88,8 @@ final class MeteringSidecarProcess implements AutoCloseable {
     command.add(SidecarLauncher.class.getName());
     command.add(mainClass(jar));
     ProcessBuilder builder = new ProcessBuilder(command);
+    // As in the pod: the image's environment, then the container's, which wins.
+    builder.environment().putAll(io.fluxops.common.MeteringSidecar.IMAGE_ENVIRONMENT);
     builder.environment().putAll(env);
     builder.environment().put("FLUXOPS_LISTEN_ADDRESS", ip);
     builder.environment().put("FLUXOPS_LISTEN_PORT", String.valueOf(port));

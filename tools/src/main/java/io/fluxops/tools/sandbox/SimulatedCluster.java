@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SIMULATED: an in-process Kubernetes API server (the Fabric8 mock server in CRUD mode) with the
@@ -123,6 +124,20 @@ final class SimulatedCluster implements ControlPlane {
       this.refused = refused;
     }
 
+    /**
+     * As kube-apiserver: an update of one of these kinds keeps the stored status, which only their
+     * {@code /status} subresource changes. The mock knows that of custom resources alone, from
+     * their CRDs, and otherwise stores what the update sends: the operator's Deployment updates
+     * carry no status, so each one wiped its {@code readyReplicas} until the simulated controller
+     * wrote it again, and the scaler, reading its ready pods as starting, grew back what it had
+     * just shrunk.
+     */
+    @Override
+    public boolean isStatusSubresourceEnabledForResource(String path) {
+      return WITH_STATUS_SUBRESOURCE.contains(plural(path))
+          || super.isStatusSubresourceEnabledForResource(path);
+    }
+
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
       // Read before the dispatcher reads the body: reading it empties it.
@@ -145,6 +160,30 @@ final class SimulatedCluster implements ControlPlane {
                     + "\"}");
       }
     }
+  }
+
+  /**
+   * Built-in kinds the operator creates and updates whose status is a subresource; the mock then
+   * also drops a status sent on create, as kube-apiserver does for them. Not the kinds the sandbox
+   * creates with a status, standing in for their controllers (nodes with their capacity, pods
+   * Pending).
+   */
+  private static final Set<String> WITH_STATUS_SUBRESOURCE =
+      Set.of("deployments", "jobs", "services", "poddisruptionbudgets");
+
+  /**
+   * The resource's plural in an API path ({@code /api/v1/namespaces/flux/pods/p} or {@code
+   * /apis/apps/v1/namespaces/flux/deployments/d/status}: pods, deployments), or "".
+   */
+  static String plural(String path) {
+    String[] parts = path.split("\\?", 2)[0].split("/");
+    int version =
+        parts.length > 2 && parts[1].equals("api") ? 2 : parts.length > 3 ? 3 : parts.length;
+    int at = version + 1;
+    if (at + 2 < parts.length && parts[at].equals("namespaces")) {
+      at += 2;
+    }
+    return at < parts.length ? parts[at] : "";
   }
 
   /** The JSON patches the mock server could not apply, each with its path, body and error. */
