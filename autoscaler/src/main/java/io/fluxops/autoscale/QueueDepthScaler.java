@@ -18,7 +18,9 @@ import java.util.Objects;
  * <p>Each poll makes a recommendation, then stabilizes it the way the Kubernetes HPA does ({@code
  * stabilizeRecommendationWithBehaviors} in the HPA controller): growing goes no higher than the
  * lowest recommendation in the scale-up window, shrinking goes no lower than the highest one in the
- * scale-down window. The recommendation comes from one of two rules:
+ * scale-down window. With the windows left to the scaler and the pods' image counts there, each
+ * replica has its own scale-down window, and the last one its own idle time, learned from the idle
+ * gaps that replica has seen ({@link KeepAlive}). The recommendation comes from one of two rules:
  *
  * <ul>
  *   <li>The <b>arrival rule</b>, when the pods' image counts are there: it measures the time one
@@ -64,6 +66,9 @@ public final class QueueDepthScaler {
    * fixed size on the steady trace).
    */
   static final double QUEUE_BACKSTOP = 1.5;
+
+  /** The poll interval assumed before two polls have been seen: the operator's default. */
+  static final double DEFAULT_POLL_SECONDS = 5;
 
   private final ScalingPolicy policy;
   private final Priors priors;
@@ -169,14 +174,34 @@ public final class QueueDepthScaler {
     boolean arrivals = images.present() && secondsPerImage > 0;
     double podStart = state.podStart().seconds(priors.podStartSeconds());
     Duration downWindow = policy.scaleDownStabilization(arrivals, podStart);
+    // The scaler learns each replica's keep-alive only where the windows are its to choose.
+    boolean learning = arrivals && policy.windowsFollowPodStart();
     Sizing sizing;
     int recommendation;
     if (arrivals) {
       RateEstimate rate = new RateEstimate(state, now.getEpochSecond());
       recommendation =
           recommendByArrivals(
-              state, rate, depth, replicas, secondsPerImage, podStart, downWindow.getSeconds());
+              state,
+              rate,
+              depth,
+              replicas,
+              secondsPerImage,
+              podStart,
+              downWindow.getSeconds(),
+              learning);
       sizing = new Sizing(Basis.ARRIVALS, rate.longestRate(), secondsPerImage, podStart, "");
+      if (learning) {
+        state =
+            state.withIdleGaps(
+                KeepAlive.observe(
+                    state.idleGaps(),
+                    now.getEpochSecond(),
+                    recommendation,
+                    state.lastQueuedEpochSecond() == now.getEpochSecond(),
+                    rate.longestRate(),
+                    policy.minReplicas()));
+      }
     } else {
       recommendation = recommendByQueue(state, depth, current);
       sizing =
@@ -191,12 +216,16 @@ public final class QueueDepthScaler {
       // The true queue is at least this deep: never shrink on it.
       recommendation = Math.max(recommendation, policy.clamp(current));
     }
-    int desired = stabilize(state, recommendation, current, now.getEpochSecond(), downWindow);
+    long[] holds = holds(state, learning, downWindow, podStart, secondsPerImage);
+    int desired = stabilize(state, recommendation, current, now.getEpochSecond(), holds);
     if (current == 0 && depth > 0) {
       desired = Math.max(desired, Math.max(1, recommendation));
     }
     Duration remember =
         downWindow.compareTo(policy.longestWindow()) > 0 ? downWindow : policy.longestWindow();
+    if (learning) {
+      remember = Duration.ofSeconds(Math.max(remember.getSeconds(), KeepAlive.LONGEST_SECONDS));
+    }
     ScalerState next = state.record(now, recommendation, remember);
     next = next.decided(now, replicas, desired);
     if (complete) {
@@ -208,7 +237,7 @@ public final class QueueDepthScaler {
     return new Decision(
         desired,
         direction(current, desired),
-        explain(reading, sizing, recommendation, current, desired, downWindow),
+        explain(reading, sizing, recommendation, current, desired, heldFor(holds, current)),
         !complete,
         depth,
         recommendation,
@@ -224,7 +253,8 @@ public final class QueueDepthScaler {
       Replicas replicas,
       double secondsPerImage,
       double podStart,
-      long downWindowSeconds) {
+      long downWindowSeconds,
+      boolean learning) {
     int max = policy.maxReplicas();
     int current = replicas.current();
     double budget = waitBudget(secondsPerImage);
@@ -263,7 +293,16 @@ public final class QueueDepthScaler {
       recommendation = Math.max(recommendation, forQueue);
     }
     long idle = clock.instant().getEpochSecond() - state.lastQueuedEpochSecond();
-    if (depth == 0 && idle >= policy.idleBeforeZero().getSeconds()) {
+    long idleBeforeZero = policy.idleBeforeZero().getSeconds();
+    if (learning) {
+      idleBeforeZero =
+          KeepAlive.seconds(
+              state.idleGaps(),
+              1,
+              idleBeforeZero,
+              releaseCost(state, 1, podStart, secondsPerImage));
+    }
+    if (depth == 0 && idle >= idleBeforeZero) {
       recommendation = 0;
     } else {
       recommendation = Math.max(recommendation, 1);
@@ -302,19 +341,75 @@ public final class QueueDepthScaler {
     return (long) Math.ceil(queueDepth / policy.targetQueueDepth() - 1e-9);
   }
 
-  /** HPA stabilization: grow to the window's minimum, shrink to the window's maximum. */
+  /**
+   * How long each replica level is held once no longer recommended, by level (index 0 unused): the
+   * scale-down window, or where the scaler learns keep-alives, each level's from {@link KeepAlive}
+   * (the first replica's own, {@code idleBeforeZero}, is applied by the recommendation).
+   */
+  private long[] holds(
+      ScalerState state,
+      boolean learning,
+      Duration downWindow,
+      double podStart,
+      double secondsPerImage) {
+    long[] holds = new long[policy.maxReplicas() + 1];
+    java.util.Arrays.fill(holds, downWindow.getSeconds());
+    if (learning && downWindow.getSeconds() > 0) {
+      for (int level = 2; level < holds.length && level <= KeepAlive.MAX_LEVELS; level++) {
+        holds[level] =
+            KeepAlive.seconds(
+                state.idleGaps(),
+                level,
+                downWindow.getSeconds(),
+                releaseCost(state, level, podStart, secondsPerImage));
+      }
+    }
+    return holds;
+  }
+
+  /** {@link KeepAlive#releaseCost} with what the scaler has measured. */
+  private double releaseCost(
+      ScalerState state, int level, double podStart, double secondsPerImage) {
+    double poll =
+        state.last() == null
+            ? DEFAULT_POLL_SECONDS
+            : Math.min(
+                ScalerState.MAX_OBSERVED_GAP_SECONDS,
+                clock.instant().getEpochSecond() - state.last().epochSecond());
+    return KeepAlive.releaseCost(
+        level,
+        KeepAlive.arrivalsPerSecond(state.idleGaps(), level),
+        podStart,
+        poll,
+        secondsPerImage,
+        waitBudget(secondsPerImage),
+        priors.imageValueGpuSeconds());
+  }
+
+  /** The hold of the highest level the workload has now, for the explanation. */
+  private static long heldFor(long[] holds, int current) {
+    return holds[Math.max(1, Math.min(current, holds.length - 1))];
+  }
+
+  /**
+   * HPA stabilization: grow to the window's minimum; shrink to the window's maximum, where each
+   * replica level has its own window ({@code holds}): a level stays while some recommendation
+   * within its hold asked for it.
+   */
   private int stabilize(
-      ScalerState state, int recommendation, int current, long nowSecond, Duration downWindow) {
+      ScalerState state, int recommendation, int current, long nowSecond, long[] holds) {
     long upCutoff = nowSecond - policy.scaleUpStabilization().getSeconds();
-    long downCutoff = nowSecond - downWindow.getSeconds();
     int up = recommendation;
     int down = recommendation;
     for (Sample sample : state.recommendations()) {
       if (sample.epochSecond() > upCutoff) {
         up = Math.min(up, sample.replicas());
       }
-      if (sample.epochSecond() > downCutoff) {
-        down = Math.max(down, sample.replicas());
+      for (int level = Math.min(sample.replicas(), holds.length - 1); level > down; level--) {
+        if (sample.epochSecond() > nowSecond - holds[level]) {
+          down = level;
+          break;
+        }
       }
     }
     int desired = current;
@@ -352,7 +447,7 @@ public final class QueueDepthScaler {
       int recommendation,
       int current,
       int desired,
-      Duration downWindow) {
+      long heldSeconds) {
     String basis;
     if (sizing.basis() == Basis.ARRIVALS) {
       basis =
@@ -391,13 +486,13 @@ public final class QueueDepthScaler {
     }
     if (recommendation != current) {
       boolean lower = recommendation < current;
-      Duration window = lower ? downWindow : policy.scaleUpStabilization();
+      long window = lower ? heldSeconds : policy.scaleUpStabilization().getSeconds();
       return String.format(
           Locale.ROOT,
           "%s; holding %d within the %ds scale-%s window",
           basis,
           current,
-          window.getSeconds(),
+          window,
           lower ? "down" : "up");
     }
     return basis + "; keeping " + current;

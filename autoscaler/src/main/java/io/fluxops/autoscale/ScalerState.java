@@ -22,6 +22,8 @@ import java.util.Objects;
  *   <li>{@code last}: the previous poll, to turn the next one into arrivals, busy time and pod
  *       starts.
  *   <li>{@code service} and {@code podStart}: what the scaler has measured about the pods.
+ *   <li>{@code idleGaps}: per replica level, how long the level went unneeded between two needs,
+ *       which {@link KeepAlive} learns each level's keep-alive from.
  * </ul>
  *
  * @param recommendations recommendations, oldest first, each the last of a run of equal ones
@@ -32,6 +34,7 @@ import java.util.Objects;
  * @param podStart the measured time from ordering a pod to its being ready
  * @param lastScaleEpochSecond when the scaler last changed the size; {@code 0} for never
  * @param lastQueuedEpochSecond when the queue was last seen non-empty; {@code 0} for never
+ * @param idleGaps the idle gaps of each replica level that has been needed, by level
  */
 public record ScalerState(
     List<Sample> recommendations,
@@ -41,7 +44,8 @@ public record ScalerState(
     ServiceTime service,
     PodStart podStart,
     long lastScaleEpochSecond,
-    long lastQueuedEpochSecond) {
+    long lastQueuedEpochSecond,
+    List<LevelGaps> idleGaps) {
 
   /**
    * Upper bound on stored recommendation runs and on stored readings; a 300 s window polled every 5
@@ -322,6 +326,48 @@ public record ScalerState(
     }
   }
 
+  /**
+   * What the scaler has seen of one replica level: the level-th replica is <i>needed</i> while the
+   * recommendation is at least {@code level} (the first replica: while there is work in the queue),
+   * and an <i>idle gap</i> is the time from one need to the next. {@link KeepAlive} chooses from
+   * the recent gaps how long to keep that replica once it is no longer needed.
+   *
+   * @param level the replica level, from 1
+   * @param lastNeededEpochSecond when the level was last needed
+   * @param arrivalsPerSecond the arrival rate (over up to five minutes) when it was last needed
+   * @param gaps the most recent idle gaps in seconds, oldest first, at most {@link #MAX_GAPS}
+   */
+  public record LevelGaps(
+      int level, long lastNeededEpochSecond, double arrivalsPerSecond, List<Long> gaps) {
+
+    /** How many recent gaps a level keeps. */
+    public static final int MAX_GAPS = 16;
+
+    /** Validates the level and keeps the newest {@link #MAX_GAPS} gaps. */
+    public LevelGaps {
+      if (level < 1 || lastNeededEpochSecond < 0) {
+        throw new IllegalArgumentException(
+            "a replica level is >= 1 and was needed at a time >= 0: "
+                + level
+                + ", "
+                + lastNeededEpochSecond);
+      }
+      if (!(arrivalsPerSecond >= 0) || Double.isInfinite(arrivalsPerSecond)) {
+        throw new IllegalArgumentException(
+            "an arrival rate is a finite number >= 0: " + arrivalsPerSecond);
+      }
+      Objects.requireNonNull(gaps, "gaps");
+      for (Long gap : gaps) {
+        if (gap == null || gap < 0) {
+          throw new IllegalArgumentException("an idle gap is >= 0 seconds: " + gaps);
+        }
+      }
+      gaps =
+          List.copyOf(
+              gaps.size() > MAX_GAPS ? gaps.subList(gaps.size() - MAX_GAPS, gaps.size()) : gaps);
+    }
+  }
+
   /** Copies the lists so the state stays immutable, and keeps them within bounds. */
   public ScalerState {
     recommendations = mergeOldest(recommendations);
@@ -329,6 +375,11 @@ public record ScalerState(
     arrivals = bounded(arrivals);
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(podStart, "podStart");
+    idleGaps = List.copyOf(Objects.requireNonNull(idleGaps, "idleGaps"));
+    if (idleGaps.size() > KeepAlive.MAX_LEVELS) {
+      throw new IllegalArgumentException(
+          "at most " + KeepAlive.MAX_LEVELS + " replica levels are kept: " + idleGaps.size());
+    }
     for (int i = 1; i < recommendations.size(); i++) {
       if (recommendations.get(i).epochSecond() < recommendations.get(i - 1).epochSecond()) {
         throw new IllegalArgumentException(
@@ -349,7 +400,8 @@ public record ScalerState(
         ServiceTime.UNKNOWN,
         PodStart.UNKNOWN,
         lastScale,
-        0);
+        0,
+        List.of());
   }
 
   private static void requireDepth(double depth) {
@@ -453,7 +505,8 @@ public record ScalerState(
         service,
         podStart,
         lastScaleEpochSecond,
-        lastQueuedEpochSecond);
+        lastQueuedEpochSecond,
+        idleGaps);
   }
 
   /** This state with a queue reading added and readings older than {@code keep} dropped. */
@@ -474,7 +527,8 @@ public record ScalerState(
         service,
         podStart,
         lastScaleEpochSecond,
-        depth > 0 ? nowSecond : lastQueuedEpochSecond);
+        depth > 0 ? nowSecond : lastQueuedEpochSecond,
+        idleGaps);
   }
 
   /**
@@ -537,7 +591,8 @@ public record ScalerState(
         service,
         start,
         lastScaleEpochSecond,
-        lastQueuedEpochSecond);
+        lastQueuedEpochSecond,
+        idleGaps);
   }
 
   /** This state, remembering this poll and its decision for the next one. */
@@ -550,7 +605,8 @@ public record ScalerState(
         service,
         podStart,
         lastScaleEpochSecond,
-        lastQueuedEpochSecond);
+        lastQueuedEpochSecond,
+        idleGaps);
   }
 
   /** This state, with the pods a decision ordered or removed (starting ones go first). */
@@ -565,7 +621,8 @@ public record ScalerState(
         service,
         podStart.decided(now.getEpochSecond(), added, removedStarting),
         lastScaleEpochSecond,
-        lastQueuedEpochSecond);
+        lastQueuedEpochSecond,
+        idleGaps);
   }
 
   /** This state, as if the queue had been non-empty at {@code now}. */
@@ -578,7 +635,8 @@ public record ScalerState(
         service,
         podStart,
         lastScaleEpochSecond,
-        now.getEpochSecond());
+        now.getEpochSecond(),
+        idleGaps);
   }
 
   /** This state, noting that the size changed at {@code now}. */
@@ -591,7 +649,22 @@ public record ScalerState(
         service,
         podStart,
         now.getEpochSecond(),
-        lastQueuedEpochSecond);
+        lastQueuedEpochSecond,
+        idleGaps);
+  }
+
+  /** This state with other idle gaps. */
+  ScalerState withIdleGaps(List<LevelGaps> gaps) {
+    return new ScalerState(
+        recommendations,
+        queue,
+        arrivals,
+        last,
+        service,
+        podStart,
+        lastScaleEpochSecond,
+        lastQueuedEpochSecond,
+        gaps);
   }
 
   /**

@@ -234,6 +234,52 @@ class ArrivalRuleTest {
     assertThat(last().desiredReplicas()).isZero();
   }
 
+  /** The fewest replicas decided in each period of {@code period} seconds, in order. */
+  private List<Integer> fewestPerPeriod(int period) {
+    List<Integer> fewest = new ArrayList<>();
+    for (int i = 0; i < decisions.size(); i++) {
+      int p = i * 5 / period;
+      if (fewest.size() <= p) {
+        fewest.add(Integer.MAX_VALUE);
+      }
+      fewest.set(p, Math.min(fewest.get(p), decisions.get(i).desiredReplicas()));
+    }
+    return fewest;
+  }
+
+  @Test
+  void keepsTheLastReplicaThroughSilencesThatUsuallyEndOnceItHasSeenThem() {
+    // On/off traffic: two minutes at 0.5 images/s, then eight minutes of nothing, again and again.
+    DoubleUnaryOperator onOff = t -> t % 600 < 120 ? 0.5 : 0;
+    run(scaler(new Priors(S, 60)), new Pods(1, S, 60), 0, 600 * 12, onOff, true);
+    List<Integer> fewest = fewestPerPeriod(600);
+    // Before it has seen five gaps it goes to zero after the idle time and the window (360 s);
+    // afterwards a cold start costs more than the silences do, and the last replica stays.
+    assertThat(fewest.get(1)).isZero();
+    assertThat(fewest.subList(6, 12)).allMatch(n -> n >= 1);
+    assertThat(last().state().idleGaps()).isNotEmpty();
+  }
+
+  @Test
+  void stillGoesToZeroWhereSilencesOutlastWhatAColdStartCosts() {
+    DoubleUnaryOperator rare = t -> t % 1800 < 60 ? 0.3 : 0;
+    run(scaler(new Priors(S, 60)), new Pods(1, S, 60), 0, 1800 * 8, rare, true);
+    assertThat(fewestPerPeriod(1800)).allMatch(n -> n == 0);
+  }
+
+  @Test
+  void aWindowTheUserSetIsKeptAsSetWithNoLearnedKeepAlive() {
+    DoubleUnaryOperator onOff = t -> t % 600 < 120 ? 0.5 : 0;
+    QueueDepthScaler scaler =
+        new QueueDepthScaler(
+            ScalingPolicy.withRange(0, 40).withWindows(Duration.ZERO, Duration.ofSeconds(60)),
+            new Priors(S, 60),
+            clock);
+    run(scaler, new Pods(1, S, 60), 0, 600 * 12, onOff, true);
+    assertThat(fewestPerPeriod(600).subList(1, 12)).allMatch(n -> n == 0);
+    assertThat(last().state().idleGaps()).isEmpty();
+  }
+
   @Test
   void learnsHowLongPodsTakeToStart() {
     QueueDepthScaler scaler = scaler(new Priors(S, 60));

@@ -117,6 +117,10 @@ public class AutoscalerStatus {
     @JsonPropertyDescription("When the queue was last seen non-empty; 0 for never.")
     private Long lastQueuedTime;
 
+    @JsonPropertyDescription(
+        "Per replica level the load has needed (above minReplicas, up to 32): when it was last needed and its recent idle gaps, from which the autoscaler learns how long to keep that replica when scaleDownStabilizationSeconds is unset.")
+    private List<IdleGaps> idleGaps;
+
     public List<Recommendation> getRecommendations() {
       return recommendations;
     }
@@ -181,6 +185,14 @@ public class AutoscalerStatus {
       this.lastQueuedTime = lastQueuedTime;
     }
 
+    public List<IdleGaps> getIdleGaps() {
+      return idleGaps;
+    }
+
+    public void setIdleGaps(List<IdleGaps> idleGaps) {
+      this.idleGaps = idleGaps;
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Memory other
@@ -191,7 +203,8 @@ public class AutoscalerStatus {
           && Objects.equals(serviceTime, other.serviceTime)
           && Objects.equals(podStarts, other.podStarts)
           && Objects.equals(lastScaleTime, other.lastScaleTime)
-          && Objects.equals(lastQueuedTime, other.lastQueuedTime);
+          && Objects.equals(lastQueuedTime, other.lastQueuedTime)
+          && Objects.equals(idleGaps, other.idleGaps);
     }
 
     @Override
@@ -204,7 +217,8 @@ public class AutoscalerStatus {
           serviceTime,
           podStarts,
           lastScaleTime,
-          lastQueuedTime);
+          lastQueuedTime,
+          idleGaps);
     }
   }
 
@@ -550,6 +564,71 @@ public class AutoscalerStatus {
     @Override
     public int hashCode() {
       return Objects.hash(time, pods);
+    }
+  }
+
+  /** What the autoscaler has seen of one replica level's idle gaps. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class IdleGaps {
+
+    @JsonPropertyDescription("The replica level: the n-th replica, from 1.")
+    private Integer level;
+
+    @JsonPropertyDescription(
+        "When the level was last needed (the first replica: work in the queue; the n-th: a recommendation of at least n).")
+    private Long lastNeeded;
+
+    @JsonPropertyDescription("The arrival rate, images per second, when it was last needed.")
+    private Double arrivalsPerSecond;
+
+    @JsonPropertyDescription(
+        "The most recent idle gaps between two needs, in seconds, oldest first (at most 16).")
+    private List<Long> gaps;
+
+    public Integer getLevel() {
+      return level;
+    }
+
+    public void setLevel(Integer level) {
+      this.level = level;
+    }
+
+    public Long getLastNeeded() {
+      return lastNeeded;
+    }
+
+    public void setLastNeeded(Long lastNeeded) {
+      this.lastNeeded = lastNeeded;
+    }
+
+    public Double getArrivalsPerSecond() {
+      return arrivalsPerSecond;
+    }
+
+    public void setArrivalsPerSecond(Double arrivalsPerSecond) {
+      this.arrivalsPerSecond = arrivalsPerSecond;
+    }
+
+    public List<Long> getGaps() {
+      return gaps;
+    }
+
+    public void setGaps(List<Long> gaps) {
+      this.gaps = gaps;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdleGaps other
+          && Objects.equals(level, other.level)
+          && Objects.equals(lastNeeded, other.lastNeeded)
+          && Objects.equals(arrivalsPerSecond, other.arrivalsPerSecond)
+          && Objects.equals(gaps, other.gaps);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(level, lastNeeded, arrivalsPerSecond, gaps);
     }
   }
 }

@@ -4,6 +4,7 @@ import io.fluxops.autoscale.Decision;
 import io.fluxops.autoscale.Decision.Basis;
 import io.fluxops.autoscale.ScalerState;
 import io.fluxops.autoscale.ScalerState.ArrivalBin;
+import io.fluxops.autoscale.ScalerState.LevelGaps;
 import io.fluxops.autoscale.ScalerState.Observation;
 import io.fluxops.autoscale.ScalerState.Order;
 import io.fluxops.autoscale.ScalerState.PodStart;
@@ -110,6 +111,20 @@ final class ScalerStateStatus {
     memory.setPodStarts(starts);
     memory.setLastScaleTime(state.lastScaleEpochSecond());
     memory.setLastQueuedTime(state.lastQueuedEpochSecond());
+    if (!state.idleGaps().isEmpty()) {
+      memory.setIdleGaps(
+          state.idleGaps().stream()
+              .map(
+                  g -> {
+                    AutoscalerStatus.IdleGaps gaps = new AutoscalerStatus.IdleGaps();
+                    gaps.setLevel(g.level());
+                    gaps.setLastNeeded(g.lastNeededEpochSecond());
+                    gaps.setArrivalsPerSecond(g.arrivalsPerSecond());
+                    gaps.setGaps(g.gaps());
+                    return gaps;
+                  })
+              .toList());
+    }
     return memory;
   }
 
@@ -160,6 +175,16 @@ final class ScalerStateStatus {
                   list(p.getOrders()).stream()
                       .map(o -> new Order(o.getTime(), o.getPods()))
                       .toList());
+      List<LevelGaps> idleGaps =
+          list(m.getIdleGaps()).stream()
+              .map(
+                  g ->
+                      new LevelGaps(
+                          g.getLevel(),
+                          g.getLastNeeded(),
+                          g.getArrivalsPerSecond(),
+                          list(g.getGaps())))
+              .toList();
       return Optional.of(
           new ScalerState(
               recommendations,
@@ -169,7 +194,8 @@ final class ScalerStateStatus {
               service,
               podStart,
               orZero(m.getLastScaleTime()),
-              orZero(m.getLastQueuedTime())));
+              orZero(m.getLastQueuedTime()),
+              idleGaps));
     } catch (NullPointerException e) {
       throw new IllegalArgumentException("status.autoscaler.memory has a field without a value", e);
     }

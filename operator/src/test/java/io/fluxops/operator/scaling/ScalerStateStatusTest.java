@@ -22,7 +22,10 @@ class ScalerStateStatusTest {
 
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
-  /** A state with every part filled: a few minutes of a busy workload that grew. */
+  /**
+   * A state with every part filled: a few minutes of a busy workload that paused for half a minute
+   * (an idle gap) and grew.
+   */
   private static Decision busyDecision() {
     SimClock clock = new SimClock(Instant.parse("2026-03-01T12:00:00Z"));
     QueueDepthScaler scaler =
@@ -37,7 +40,7 @@ class ScalerStateStatusTest {
       decision =
           scaler.decide(
               state,
-              Reading.of(poll < 30 ? 3 : 14),
+              Reading.of(poll >= 10 && poll < 16 ? 0 : poll < 30 ? 3 : 14),
               new Replicas(current, Math.min(current, 2), Math.max(0, current - 2)),
               ImageCount.of(images));
       state = decision.state();
@@ -51,6 +54,7 @@ class ScalerStateStatusTest {
     Decision decision = busyDecision();
     assertThat(decision.state().arrivals()).isNotEmpty();
     assertThat(decision.state().podStart().orders()).isNotEmpty();
+    assertThat(decision.state().idleGaps()).anyMatch(level -> !level.gaps().isEmpty());
     FluxDeploymentStatus status = new FluxDeploymentStatus();
     status.setAutoscaler(ScalerStateStatus.of(decision));
 
