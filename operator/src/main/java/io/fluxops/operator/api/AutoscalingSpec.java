@@ -73,10 +73,12 @@ public class AutoscalingSpec {
   @Max(86400)
   @Default("300")
   @JsonPropertyDescription(
-      "With minReplicas 0 and the pods' image counts: seconds the queue must stay empty before"
-          + " the last replica goes. The next image then waits a whole pod start; 300 s is about"
-          + " where an idle GPU hour costs what such late images are worth at the managed API's"
-          + " price.")
+      "With minReplicas 0 and the pods' image counts: seconds the queue must stay empty, at"
+          + " least, before the last replica goes. The next image then waits a whole pod start;"
+          + " 300 s is about where an idle GPU hour costs what such late images are worth at the"
+          + " managed API's price. With scaleDownStabilizationSeconds unset, replicas may be held"
+          + " longer, up to 30 minutes, where their recent idle gaps show that holding through"
+          + " them costs less than starting pods again.")
   @JsonDeserialize(using = LenientInt.class)
   private int idleBeforeZeroSeconds = 300;
 
