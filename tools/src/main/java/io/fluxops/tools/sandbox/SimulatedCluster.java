@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -173,18 +174,14 @@ final class SimulatedCluster implements ControlPlane {
 
   /**
    * The resource's plural in an API path ({@code /api/v1/namespaces/flux/pods/p} or {@code
-   * /apis/apps/v1/namespaces/flux/deployments/d/status}: pods, deployments), or "".
+   * /apis/apps/v1/namespaces/flux/deployments/d/status}: pods, deployments), as the mock reads it,
+   * or "".
    */
   static String plural(String path) {
-    String[] parts = path.split("\\?", 2)[0].split("/");
-    int version =
-        parts.length > 2 && parts[1].equals("api") ? 2 : parts.length > 3 ? 3 : parts.length;
-    int at = version + 1;
-    if (at + 2 < parts.length && parts[at].equals("namespaces")) {
-      at += 2;
-    }
-    return at < parts.length ? parts[at] : "";
+    return PATHS.fromKubernetesPath(path).getOrDefault(KubernetesAttributesExtractor.PLURAL, "");
   }
+
+  private static final KubernetesAttributesExtractor PATHS = new KubernetesAttributesExtractor();
 
   /** The JSON patches the mock server could not apply, each with its path, body and error. */
   @Override
