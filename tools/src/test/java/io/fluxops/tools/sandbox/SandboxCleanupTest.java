@@ -88,7 +88,7 @@ class SandboxCleanupTest {
     }
   }
 
-  /** Whether this process inherited SIGINT ignored (Linux: bit 2 of SigIgn, 0x2). */
+  /** Whether this process inherited SIGINT ignored (Linux: signal 2 is the mask 0x2 of SigIgn). */
   private static boolean interruptIgnored() throws Exception {
     Path status = Path.of("/proc/self/status");
     if (!Files.isReadable(status)) {
