@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Turns queue readings and the pods' image counts into a desired replica count. Pure: no I/O, time
@@ -131,6 +132,9 @@ public final class QueueDepthScaler {
    *       replica at a time.
    *   <li>Starting pods count as capacity that is coming: the recommendation is compared with the
    *       size already asked for, ready or not.
+   *   <li>A shrink never goes to a size at which the same reading, with the pods the shrink leaves
+   *       (starting ones go first), recommends more than that size: the next poll would grow back,
+   *       killing pods only to start others. It stops at the smallest size the rule keeps.
    *   <li>At zero replicas the first queued job scales to at least one at once, whatever the
    *       scale-up window.
    *   <li>A failed reading holds the current size and records nothing, so missing data never
@@ -177,19 +181,21 @@ public final class QueueDepthScaler {
     // The scaler learns each replica's keep-alive only where the windows are its to choose.
     boolean learning = arrivals && policy.windowsFollowPodStart();
     Sizing sizing;
-    int recommendation;
+    RateEstimate rate = arrivals ? new RateEstimate(state, now.getEpochSecond()) : null;
+    ScalerState known = state;
+    double perImage = secondsPerImage;
+    // What the rule recommends on this reading at a size, with the pods a shrink leaves.
+    IntUnaryOperator recommendationAt =
+        size -> {
+          ScalerState after = size == current ? known : known.decided(now, replicas, size);
+          Replicas left = size == current ? replicas : replicas.shrunkTo(size);
+          return arrivals
+              ? recommendByArrivals(
+                  after, rate, depth, left, perImage, podStart, downWindow.getSeconds(), learning)
+              : recommendByQueue(after, depth, size);
+        };
+    int recommendation = recommendationAt.applyAsInt(current);
     if (arrivals) {
-      RateEstimate rate = new RateEstimate(state, now.getEpochSecond());
-      recommendation =
-          recommendByArrivals(
-              state,
-              rate,
-              depth,
-              replicas,
-              secondsPerImage,
-              podStart,
-              downWindow.getSeconds(),
-              learning);
       sizing = new Sizing(Basis.ARRIVALS, rate.longestRate(), secondsPerImage, podStart, "");
       if (learning) {
         state =
@@ -203,7 +209,6 @@ public final class QueueDepthScaler {
                     policy.minReplicas()));
       }
     } else {
-      recommendation = recommendByQueue(state, depth, current);
       sizing =
           new Sizing(
               Basis.QUEUE,
@@ -221,6 +226,10 @@ public final class QueueDepthScaler {
     if (current == 0 && depth > 0) {
       desired = Math.max(desired, Math.max(1, recommendation));
     }
+    int stabilized = desired;
+    if (desired < current) {
+      desired = smallestKept(desired, current, recommendationAt);
+    }
     Duration remember =
         downWindow.compareTo(policy.longestWindow()) > 0 ? downWindow : policy.longestWindow();
     if (learning) {
@@ -237,12 +246,36 @@ public final class QueueDepthScaler {
     return new Decision(
         desired,
         direction(current, desired),
-        explain(reading, sizing, recommendation, current, desired, heldFor(holds, current)),
+        explain(
+            reading,
+            sizing,
+            recommendation,
+            current,
+            desired,
+            heldFor(holds, current),
+            stabilized,
+            stabilized < desired ? recommendationAt.applyAsInt(stabilized) : -1),
         !complete,
         depth,
         recommendation,
         next,
         sizing);
+  }
+
+  /**
+   * The smallest size from {@code desired} up to {@code current} at which the rule, deciding again
+   * on the same reading with the pods a shrink leaves (starting ones go first), recommends no more:
+   * a shrink to a size the next poll grows back from kills pods only to start others. Growing rules
+   * that depend on the size (the queue backstop, the backlog projection on the ready pods) ask for
+   * more at a smaller size than at the current one.
+   */
+  private static int smallestKept(int desired, int current, IntUnaryOperator recommendationAt) {
+    for (int size = desired; size < current; size++) {
+      if (recommendationAt.applyAsInt(size) <= size) {
+        return size;
+      }
+    }
+    return current;
   }
 
   /** The arrival rule's recommendation; see {@link #decide}. */
@@ -447,7 +480,9 @@ public final class QueueDepthScaler {
       int recommendation,
       int current,
       int desired,
-      long heldSeconds) {
+      long heldSeconds,
+      int shrinkTo,
+      int recommendationThere) {
     String basis;
     if (sizing.basis() == Basis.ARRIVALS) {
       basis =
@@ -477,12 +512,21 @@ public final class QueueDepthScaler {
     if (reading.quality() == Reading.Quality.PARTIAL) {
       basis += " (partial reading, " + reading.problem() + ": not shrinking)";
     }
+    String notLower =
+        recommendationThere < 0
+            ? ""
+            : String.format(
+                Locale.ROOT, " (at %d this reading recommends %d)", shrinkTo, recommendationThere);
     if (desired != current) {
       return basis
           + (desired > current ? "; scaling up from " : "; scaling down from ")
           + current
           + " to "
-          + desired;
+          + desired
+          + notLower;
+    }
+    if (recommendationThere >= 0) {
+      return basis + "; keeping " + current + notLower;
     }
     if (recommendation != current) {
       boolean lower = recommendation < current;

@@ -28,6 +28,12 @@ public record Replicas(int current, int ready, int starting) {
     return new Replicas(current, ready, Math.max(0, current - ready));
   }
 
+  /** What is left after shrinking to {@code size}: starting pods are removed first. */
+  Replicas shrunkTo(int size) {
+    int left = Math.min(ready, size);
+    return new Replicas(size, left, size - left);
+  }
+
   /** A workload whose pods all serve. */
   public static Replicas allReady(int current) {
     return new Replicas(current, current, 0);

@@ -379,6 +379,66 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void aShrinkNeverGoesToASizeThatTheSameReadingGrowsAtOnce() {
+    // Seen in the sandbox (1 s polls, 4 s scale-down window, at most 4 replicas): "recommend 2;
+    // scaling down from 4 to 2", then in the same second with the same queue and rate, "recommend
+    // 4; scaling up from 2 to 4". With pods still starting at the larger size, the smaller one
+    // must be one the rule keeps: deciding again there on the same reading, with the pods that
+    // are left (starting ones go first), must not grow.
+    ScalingPolicy policy =
+        ScalingPolicy.withRange(1, 4).withWindows(Duration.ZERO, Duration.ofSeconds(4));
+    List<String> flips = new ArrayList<>();
+    int shrinksWithPodsStarting = 0;
+    for (long seed = 1; seed <= 12; seed++) {
+      for (int start : new int[] {2, 14}) {
+        clock.set(START);
+        state = ScalerState.initial();
+        QueueDepthScaler scaler = new QueueDepthScaler(policy, new Priors(S, 60), clock);
+        Pods pods = new Pods(1, 1.2, start);
+        Random random = new Random(seed);
+        for (double t = 0; t < 120; t++) {
+          pods.second(t, poisson(random, t >= 18 && t < 48 ? 2 : 0.7));
+          clock.set(START.plusSeconds((long) t));
+          Reading reading = Reading.of(pods.queued + pods.running());
+          Replicas now = pods.replicas(t);
+          ImageCount images = ImageCount.of(pods.done);
+          Decision d = scaler.decide(state, reading, now, images);
+          int chosen = d.desiredReplicas();
+          if (chosen < now.current()) {
+            int ready = Math.min(now.ready(), chosen);
+            Replicas left = new Replicas(chosen, ready, chosen - ready);
+            Decision again = scaler.decide(d.state(), reading, left, images);
+            if (now.starting() > 0) {
+              shrinksWithPodsStarting++;
+            }
+            if (again.desiredReplicas() > chosen) {
+              flips.add(
+                  "seed "
+                      + seed
+                      + ", start "
+                      + start
+                      + " s, t="
+                      + (long) t
+                      + ": "
+                      + now
+                      + " "
+                      + d.reason()
+                      + " / "
+                      + left
+                      + " "
+                      + again.reason());
+            }
+          }
+          state = d.state();
+          pods.resize(chosen, t);
+        }
+      }
+    }
+    assertThat(shrinksWithPodsStarting).as("shrinks with pods starting").isPositive();
+    assertThat(flips).isEmpty();
+  }
+
+  @Test
   void aPartialReadingNeverShrinksOnTheArrivalRule() {
     QueueDepthScaler scaler = scaler(Priors.secondsPerImage(S));
     Pods pods = run(scaler, new Pods(8, S, 60), 0, 600, t -> 0.5, true);
