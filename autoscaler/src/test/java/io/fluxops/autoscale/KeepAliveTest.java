@@ -17,12 +17,28 @@ class KeepAliveTest {
 
   @Test
   void holdsThroughGapsThatUsuallyEndSoonerThanAColdStartCosts() {
-    // Five silences of 3-7 minutes; a cold start costs 1,000 GPU-seconds: hold through them all.
-    List<LevelGaps> seen = level(1, 200L, 420L, 300L, 180L, 400L);
-    assertThat(KeepAlive.seconds(seen, 1, 300, 1000)).isEqualTo(420);
     // Short lulls and long silences: hold through the lulls, let the silences go.
     List<LevelGaps> mixed = level(2, 30L, 40L, 1500L, 50L, 1600L);
     assertThat(KeepAlive.seconds(mixed, 2, 20, 200)).isEqualTo(50);
+  }
+
+  @Test
+  void holdsALevelThatHasOnlySeenSilencesEndPastTheLongestByTwoColdStarts() {
+    // Five silences of 3-7 minutes, all cheaper to hold than a 400 GPU-second cold start: the next
+    // may be longer than any of them, so hold on past the longest (420 s) by two cold starts.
+    List<LevelGaps> seen = level(1, 200L, 420L, 300L, 180L, 400L);
+    assertThat(KeepAlive.seconds(seen, 1, 150, 400)).isEqualTo(420 + 800);
+    // Never past half an hour.
+    assertThat(KeepAlive.seconds(seen, 1, 150, 1000)).isEqualTo(KeepAlive.LONGEST_SECONDS);
+    // Two silences longer than today's rule are too few to go by: the longest seen is held.
+    assertThat(KeepAlive.seconds(seen, 1, 350, 400)).isEqualTo(420);
+  }
+
+  @Test
+  void aBusyLevelsLullsWithinTodaysRuleAreNoise() {
+    // Every gap ended within the 60 s window: no silence seen, nothing to extrapolate.
+    List<LevelGaps> seen = level(4, 20L, 45L, 30L, 58L, 12L);
+    assertThat(KeepAlive.seconds(seen, 4, 60, 1000)).isEqualTo(60);
   }
 
   @Test
@@ -47,8 +63,9 @@ class KeepAliveTest {
   @Test
   void holdsNoLongerThanHalfAnHour() {
     List<LevelGaps> seen = level(1, 1500L, 1400L, 1600L, 1700L, 1750L);
-    assertThat(KeepAlive.seconds(seen, 1, 300, 1e6)).isEqualTo(1750);
-    assertThat(KeepAlive.seconds(seen, 1, 300, 1e6)).isLessThanOrEqualTo(KeepAlive.LONGEST_SECONDS);
+    assertThat(KeepAlive.seconds(seen, 1, 300, 1e6)).isEqualTo(KeepAlive.LONGEST_SECONDS);
+    // Unless the user's own idle time is longer: that is never shortened.
+    assertThat(KeepAlive.seconds(seen, 1, 3600, 1e6)).isEqualTo(3600);
   }
 
   @Test
@@ -104,7 +121,7 @@ class KeepAliveTest {
     double first = KeepAlive.releaseCost(1, 0.2, 60, 5, 14.4, 57.6, 209);
     assertThat(first).isCloseTo(60 + 209 * 60 / 14.4, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(KeepAlive.releaseCost(4, 0.2, 60, 5, 14.4, 57.6, 209))
-        .isCloseTo(60 + 209 * 60 / 14.4 / 8, org.assertj.core.data.Offset.offset(1e-6));
+        .isCloseTo(60 + 209 * 60 / 14.4 / 4, org.assertj.core.data.Offset.offset(1e-6));
     // Blackwell: 1.344 s per image, budget 59.1 s: a cold window of 7.2 s, 2.9 images late.
     assertThat(KeepAlive.releaseCost(1, 0.2, 60, 5, 1.344, 59.136, 145))
         .isCloseTo(60 + 145 * 2 * 0.2 * 7.208, org.assertj.core.data.Offset.offset(1e-3));
