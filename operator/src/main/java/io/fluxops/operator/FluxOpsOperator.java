@@ -1,7 +1,10 @@
 package io.fluxops.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.metrics.FleetMetrics;
 import io.fluxops.operator.metrics.UsageMetrics;
@@ -15,6 +18,9 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -32,13 +38,19 @@ public final class FluxOpsOperator implements AutoCloseable {
   private final QueueScaling scaling;
   private final UsageCollection usage;
   private final AtomicBoolean closing;
+  private final Optional<Runnable> releaseLease;
 
   private FluxOpsOperator(
-      Operator operator, QueueScaling scaling, UsageCollection usage, AtomicBoolean closing) {
+      Operator operator,
+      QueueScaling scaling,
+      UsageCollection usage,
+      AtomicBoolean closing,
+      Optional<Runnable> releaseLease) {
     this.operator = operator;
     this.scaling = scaling;
     this.usage = usage;
     this.closing = closing;
+    this.releaseLease = releaseLease;
   }
 
   /**
@@ -69,6 +81,7 @@ public final class FluxOpsOperator implements AutoCloseable {
       String identity,
       Runnable onLostLease) {
     AtomicBoolean closing = new AtomicBoolean(false);
+    String leaseHolder = identity == null ? UUID.randomUUID().toString() : identity;
     Operator operator =
         new Operator(
             o -> {
@@ -84,7 +97,7 @@ public final class FluxOpsOperator implements AutoCloseable {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    leaderElection(config, identity, lostLease(closing, onLostLease)));
+                    leaderElection(config, leaseHolder, lostLease(closing, onLostLease)));
               }
             });
     QueueScaling scaling = new QueueScaling(clock, new ScalingMetrics(registry));
@@ -99,7 +112,14 @@ public final class FluxOpsOperator implements AutoCloseable {
           }
         });
     operator.start();
-    return new FluxOpsOperator(operator, scaling, usage, closing);
+    return new FluxOpsOperator(
+        operator,
+        scaling,
+        usage,
+        closing,
+        config.leaderElection()
+            ? Optional.of(() -> releaseLease(client, config, leaseHolder))
+            : Optional.empty());
   }
 
   /**
@@ -115,9 +135,37 @@ public final class FluxOpsOperator implements AutoCloseable {
         lease,
         lease.multipliedBy(2).dividedBy(3),
         lease.dividedBy(7),
-        identity == null ? UUID.randomUUID().toString() : identity,
+        identity,
         callbacks,
         false);
+  }
+
+  /**
+   * Gives the Lease up, if this instance still holds it, as client-go's ReleaseOnCancel and
+   * Fabric8's {@code LeaderElector.release} do (a record that expires in a second): the standby
+   * then leads at its next retry instead of after the whole lease duration, so a rolling update
+   * leaves the FluxDeployments unreconciled for a couple of seconds, not 15. The SDK builds its
+   * elector without that option; this runs after the operator has stopped reconciling.
+   */
+  private static void releaseLease(KubernetesClient client, OperatorConfig config, String holder) {
+    LeaseLock lock = new LeaseLock(config.leaseNamespace(), OperatorConfig.LEASE_NAME, holder);
+    try {
+      LeaderElectionRecord held = lock.get(client);
+      if (held == null || !holder.equals(held.getHolderIdentity())) {
+        return;
+      }
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+      lock.update(
+          client,
+          new LeaderElectionRecord(
+              null, Duration.ofSeconds(1), now, now, held.getLeaderTransitions()));
+      LOG.info("Gave up the Lease {}", OperatorConfig.LEASE_NAME);
+    } catch (KubernetesClientException e) {
+      LOG.warn(
+          "Could not give up the Lease {} ({}): the next instance leads once it expires",
+          OperatorConfig.LEASE_NAME,
+          e.getMessage());
+    }
   }
 
   /**
@@ -148,6 +196,7 @@ public final class FluxOpsOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     operator.stop();
+    releaseLease.ifPresent(Runnable::run);
     scaling.close();
     usage.close();
   }

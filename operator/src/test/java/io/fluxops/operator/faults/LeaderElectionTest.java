@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fluxops.operator.config.OperatorConfig;
 import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.testing.MockCluster;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +18,7 @@ class LeaderElectionTest {
 
   @Test
   void oneInstanceLeadsAndTheOtherTakesOverWhenItStops() {
-    OperatorConfig config =
-        OperatorOptions.load(
-            Map.of(
-                "FLUXOPS_LEADER_ELECTION", "true",
-                "FLUXOPS_LEASE_NAMESPACE", "fluxops-system",
-                "FLUXOPS_LEASE_DURATION_SECONDS", "3"));
+    OperatorConfig config = leaderElection(3);
     try (MockCluster first = new MockCluster().startOperator(config, "operator-a");
         MockCluster second = first.secondInstance().startOperator(config, "operator-b")) {
       await().atMost(MockCluster.TIMEOUT).until(() -> holder(first) != null);
@@ -37,6 +33,32 @@ class LeaderElectionTest {
       second.awaitDeployment(NS, "tools-4090");
       assertThat(first.lostLeases() + second.lostLeases()).isZero();
     }
+  }
+
+  /**
+   * A leader that stops (SIGTERM in a rolling update) gives the Lease up: the standby leads at its
+   * next retry (every 2 s or so here), well before the 15 s Lease would have run out.
+   */
+  @Test
+  void aStoppingLeaderGivesTheLeaseUpSoTheStandbyLeadsBeforeItWouldExpire() {
+    OperatorConfig config = leaderElection(15);
+    try (MockCluster first = new MockCluster().startOperator(config, "operator-a");
+        MockCluster second = first.secondInstance().startOperator(config, "operator-b")) {
+      await().atMost(MockCluster.TIMEOUT).until(() -> "operator-a".equals(holder(first)));
+
+      first.stopOperator();
+
+      await().atMost(Duration.ofSeconds(8)).until(() -> "operator-b".equals(holder(first)));
+      assertThat(first.lostLeases() + second.lostLeases()).isZero();
+    }
+  }
+
+  private static OperatorConfig leaderElection(int leaseSeconds) {
+    return OperatorOptions.load(
+        Map.of(
+            "FLUXOPS_LEADER_ELECTION", "true",
+            "FLUXOPS_LEASE_NAMESPACE", "fluxops-system",
+            "FLUXOPS_LEASE_DURATION_SECONDS", String.valueOf(leaseSeconds)));
   }
 
   private static String holder(MockCluster cluster) {
