@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fluxops.operator.FluxOpsOperator;
 import io.fluxops.operator.Main;
 import io.fluxops.operator.api.FluxDeployment;
+import io.fluxops.operator.config.OperatorOptions;
 import io.fluxops.operator.metrics.HttpEndpoints;
 import io.fluxops.operator.testing.Examples;
 import io.fluxops.operator.testing.FakeKubelet;
@@ -90,7 +91,9 @@ class RealPrometheusTest {
         started(
             FluxOpsOperator.start(
                 operatorClient,
-                MockCluster.config(),
+                // The cost per image needs two reads of the sidecar: every 2 s, not the default
+                // 15 s, which only delays them.
+                OperatorOptions.load(Map.of(OperatorOptions.USAGE_POLL_SECONDS.env(), "2")),
                 registry,
                 Clock.systemUTC(),
                 "observability-test",
