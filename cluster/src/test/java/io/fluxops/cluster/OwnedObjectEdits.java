@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What the operator does on the real API server with or without server-side apply: its writes to
@@ -28,6 +31,16 @@ final class OwnedObjectEdits {
   private static final int FLUX_DEPLOYMENTS = 5;
   private static final Duration SETTLE = Duration.ofSeconds(120);
   private static final Duration WATCH = Duration.ofSeconds(15);
+
+  /**
+   * How long the operator must have written nothing before a step counts its writes: it reacts to
+   * an event within a second (a retry after a failed write comes 1, 2, then 4 s later, and each
+   * failed write is in the audit log too).
+   */
+  private static final Duration QUIET = Duration.ofSeconds(5);
+
+  /** The idle window, from the operator's last write after the restore. */
+  private static final Duration IDLE = Duration.ofSeconds(30);
 
   private OwnedObjectEdits() {}
 
@@ -78,7 +91,7 @@ final class OwnedObjectEdits {
                 }
                 return true;
               });
-      Thread.sleep(Duration.ofSeconds(5).toMillis());
+      settled(cluster, namespace, start);
       result.put(
           "operator writes to create " + FLUX_DEPLOYMENTS + " and see them Ready",
           String.valueOf(writes(cluster, namespace, start).size()));
@@ -88,7 +101,9 @@ final class OwnedObjectEdits {
       cluster.kubectl("label", "deployment", "fxd-0", "-n", namespace, "team=ml").runOrThrow();
       cluster.kubectl("rollout", "restart", "deployment/fxd-0", "-n", namespace).runOrThrow();
       Instant edited = Instant.now();
-      Thread.sleep(WATCH.toMillis());
+      // Kept once the rollout the restart began is done and the operator, which saw each step of
+      // it, has written nothing for a while.
+      settled(cluster, namespace, edited);
       Deployment after = deployment(cluster, namespace, "fxd-0");
       boolean labelKept = "ml".equals(after.getMetadata().getLabels().get("team"));
       boolean restartKept =
@@ -125,12 +140,14 @@ final class OwnedObjectEdits {
           "image and replicas someone changed (owned by the operator)",
           restored ? "restored" : "left changed");
 
-      Thread.sleep(Duration.ofSeconds(10).toMillis());
-      Instant idle = Instant.now();
-      Thread.sleep(Duration.ofSeconds(30).toMillis());
+      Instant idle = settled(cluster, namespace, edited);
+      Instant end = idle.plus(IDLE);
+      awaitQuietly(
+          () -> Instant.now().isAfter(end) || !writes(cluster, namespace, idle, end).isEmpty(),
+          Duration.between(Instant.now(), end).plusSeconds(5));
       result.put(
           "operator writes in 30 s of idle",
-          String.valueOf(writes(cluster, namespace, idle).size()));
+          String.valueOf(writes(cluster, namespace, idle, end).size()));
     } finally {
       Fixtures.deleteFluxDeployments(cluster, namespace);
     }
@@ -178,13 +195,59 @@ final class OwnedObjectEdits {
     return Boolean.parseBoolean(OperatorOptions.SERVER_SIDE_APPLY.defaultValue());
   }
 
-  private static boolean awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
+  /**
+   * Waits until fxd-0 has rolled out and the operator has written nothing in the namespace for
+   * {@link #QUIET}, and returns the moment of its last write since {@code since}. When it goes on
+   * writing, the moment it was given up on: the rows after it then count those writes.
+   */
+  private static Instant settled(KwokCluster cluster, String namespace, Instant since) {
+    awaitQuietly(() -> rolledOut(deployment(cluster, namespace, "fxd-0")), SETTLE);
     try {
-      await().atMost(WATCH).until(condition);
+      return ApiServerWrites.awaitQuiet(
+          cluster,
+          w ->
+              w.user().equals(ChartRelease.SERVICE_ACCOUNT)
+                  && w.namespace().equals(namespace)
+                  && ApiServerWrites.OPERATOR_RESOURCES.contains(w.resource()),
+          since,
+          QUIET,
+          SETTLE);
+    } catch (ConditionTimeoutException e) {
+      return Instant.now();
+    }
+  }
+
+  /** Every replica is of the latest template and available, and no older one is left. */
+  private static boolean rolledOut(Deployment d) {
+    var status = d.getStatus();
+    int wanted = d.getSpec().getReplicas();
+    return status != null
+        && status.getObservedGeneration() != null
+        && status.getObservedGeneration() >= d.getMetadata().getGeneration()
+        && Objects.equals(status.getUpdatedReplicas(), wanted)
+        && Objects.equals(status.getAvailableReplicas(), wanted)
+        && Objects.equals(status.getReplicas(), wanted);
+  }
+
+  private static boolean awaitQuietly(Callable<Boolean> condition) {
+    return awaitQuietly(condition, WATCH);
+  }
+
+  private static boolean awaitQuietly(Callable<Boolean> condition, Duration atMost) {
+    try {
+      await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(condition);
       return true;
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       return false;
     }
+  }
+
+  /** The operator's writes in the namespace after {@code after} and up to {@code end}. */
+  private static List<ApiServerWrites.Audited> writes(
+      KwokCluster cluster, String namespace, Instant after, Instant end) {
+    return writes(cluster, namespace, after.plusNanos(1)).stream()
+        .filter(w -> !w.at().isAfter(end))
+        .toList();
   }
 
   private static List<ApiServerWrites.Audited> writes(
