@@ -167,9 +167,9 @@ final class KeepAlive {
    * its first minute alike. Measured on the heavy-tailed trace, bursts that found 1, 2 and 3
    * replicas warm left fewer images late than that (2.5, 1.2 and 0.6 where a cold start left 8.7);
    * but with {@code 1 / k^1.5} the upper replicas went cold before the bursts that needed them:
-   * heavy-tailed traffic kept 1.45 % of its images over the SLO instead of 0.55 %, for 5 % fewer
-   * GPU-hours there (a saved image cost 220 GPU-seconds, about its value) and 3 % fewer on diurnal
-   * load, where no image was late either way.
+   * heavy-tailed traffic kept 1.53 % of its images over the SLO instead of 0.58 %, for 4 % fewer
+   * GPU-hours there (a saved image cost about 160 GPU-seconds, less than its value) and 1 % fewer
+   * on diurnal load, where no image was late either way.
    */
   static double releaseCost(
       int level,
