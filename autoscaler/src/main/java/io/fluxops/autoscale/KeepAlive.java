@@ -56,9 +56,10 @@ final class KeepAlive {
    * over its gaps holds through all of them: 2. Such a level has only seen silences that ended, so
    * its history says nothing of how long the next one may last; renting on for what a cold start
    * costs is ski rental's answer where the distribution is unknown. Checked in the simulator at 60
-   * s starts (RTX 4090): without it, heavy-tailed traffic kept 1.82 % of its images over the SLO;
-   * with one release cost 0.95 %; with two 0.58 %, at 0.04 GPU-hours more; with three no fewer, at
-   * 0.3 GPU-hours more after an idle hour.
+   * s starts (RTX 4090): without it, heavy-tailed traffic kept 1.01 % of its images over the SLO
+   * (1.25 % on the generated trace of seed 202); with one release cost 0.64 % (0.73 %); with two
+   * 0.52 % (0.60 %), at 0.33 GPU-hours more than without; with three no fewer, at 0.3 GPU-hours
+   * more after an idle hour.
    */
   static final double UNSEEN_TAIL_RELEASES = 2;
 
@@ -66,8 +67,8 @@ final class KeepAlive {
    * Silences (gaps longer than today's rule) a level must have seen before it is held past its
    * longest: 3. A level's lulls within one burst are not silences the next will resemble; with 1
    * the upper replicas of a single burst were held 7 minutes after it ended, and diurnal load took
-   * 1.4 GPU-hours more for no image; with 5 heavy-tailed traffic kept 1.07 % of its images over the
-   * SLO.
+   * 1.4 GPU-hours more for no image; with 5 the generated heavy-tailed trace of seed 303 kept 0.90
+   * % of its images over the SLO (0.68 % with 3), for 0.5 GPU-hours fewer after an idle hour.
    */
   static final int SILENCES_SEEN = 3;
 
@@ -76,8 +77,12 @@ final class KeepAlive {
   /**
    * The idle gaps after a poll at {@code nowSecond}: every level from {@code minReplicas + 1} up to
    * {@link #MAX_LEVELS} that is needed now (the first while {@code queued}, the k-th while {@code
-   * recommendation >= k}) closes its gap, and is stamped needed now at {@code arrivalsPerSecond}.
-   * Levels the minimum always keeps are not tracked, so nothing changes while the workload idles.
+   * recommendation >= k}) closes its gap, and is stamped needed now. Its rate is the highest {@code
+   * arrivalsPerSecond} (the rate over a pod start) of its latest <i>busy period</i>, its needs with
+   * no gap of {@code busySeconds} (the scale-down window, which today's rule holds a replica
+   * through) between them: what a cold start costs is set by the rate a burst comes at, while the
+   * moment a level is last needed is the burst's tail, when the queue drains. Levels the minimum
+   * always keeps are not tracked, so nothing changes while the workload idles.
    */
   static List<LevelGaps> observe(
       List<LevelGaps> levels,
@@ -85,7 +90,8 @@ final class KeepAlive {
       int recommendation,
       boolean queued,
       double arrivalsPerSecond,
-      int minReplicas) {
+      int minReplicas,
+      long busySeconds) {
     int highest = Math.min(MAX_LEVELS, Math.max(recommendation, queued ? 1 : 0));
     if (highest <= minReplicas) {
       return levels;
@@ -101,12 +107,14 @@ final class KeepAlive {
         next.add(new LevelGaps(level, nowSecond, rate, List.of()));
         continue;
       }
-      double rate =
-          Double.isFinite(arrivalsPerSecond) ? arrivalsPerSecond : seen.arrivalsPerSecond();
       List<Long> gaps = new ArrayList<>(seen.gaps());
       long gap = nowSecond - seen.lastNeededEpochSecond();
       if (gap >= MIN_GAP_SECONDS) {
         gaps.add(Math.min(gap, LONGEST_SECONDS + 1));
+      }
+      double rate = seen.arrivalsPerSecond();
+      if (Double.isFinite(arrivalsPerSecond)) {
+        rate = gap < busySeconds ? Math.max(rate, arrivalsPerSecond) : arrivalsPerSecond;
       }
       next.set(next.indexOf(seen), new LevelGaps(level, nowSecond, rate, gaps));
     }
@@ -160,16 +168,22 @@ final class KeepAlive {
    * pod start, plus the images that go late meanwhile, each worth {@code imageValue}. Those are the
    * arrivals of the <i>cold window</i>, the part of a pod start that no replica can make up within
    * the wait budget (a pod start plus a poll and an image, less the budget), {@link
-   * #LATE_PER_COLD_ARRIVAL} times over, at the rate the level last served; at most what one replica
-   * makes during a start; and the level-th replica's share of them.
+   * #LATE_PER_COLD_ARRIVAL} times over, at the rate of the level's latest busy period (see {@link
+   * #observe}); at most what one replica makes during a start; and the level-th replica's share of
+   * them.
    *
    * <p>A k-th replica's share is {@code 1 / k}: the k replicas a burst needs share the images of
    * its first minute alike. Measured on the heavy-tailed trace, bursts that found 1, 2 and 3
    * replicas warm left fewer images late than that (2.5, 1.2 and 0.6 where a cold start left 8.7);
    * but with {@code 1 / k^1.5} the upper replicas went cold before the bursts that needed them:
-   * heavy-tailed traffic kept 1.53 % of its images over the SLO instead of 0.58 %, for 4 % fewer
-   * GPU-hours there (a saved image cost about 160 GPU-seconds, less than its value) and 1 % fewer
-   * on diurnal load, where no image was late either way.
+   * heavy-tailed traffic kept 0.90 % of its images over the SLO instead of 0.52 %, and the
+   * generated trace of seed 202 1.66 % instead of 0.60 %, for 3-4 % fewer GPU-hours there and 1 %
+   * fewer on diurnal load, where no image was late either way.
+   *
+   * <p>The cap holds because a replica that is warm when a burst comes saves at most the images it
+   * makes before the pods ordered for the burst are ready. Without it, heavy-tailed traffic kept
+   * 0.23 % of its images over the SLO at 46.8 GPU-hours instead of 35.4 (76.5 instead of 43.8 on
+   * seed 101): about 4,000 GPU-seconds for each image it saved, twenty times what one is worth.
    */
   static double releaseCost(
       int level,
@@ -186,7 +200,10 @@ final class KeepAlive {
     return podStartSeconds + imageValue * late / level;
   }
 
-  /** The rate {@code level} last served at, 0 when it was never needed. */
+  /**
+   * The highest rate over a pod start of {@code level}'s latest busy period (see {@link #observe}),
+   * 0 when it was never needed.
+   */
   static double arrivalsPerSecond(List<LevelGaps> levels, int level) {
     LevelGaps seen = find(levels, level);
     return seen == null ? 0 : seen.arrivalsPerSecond();

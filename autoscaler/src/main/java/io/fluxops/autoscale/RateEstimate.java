@@ -107,6 +107,21 @@ final class RateEstimate {
     return (counts[i] + z * Math.sqrt(dispersion * counts[i]) + z * z * dispersion) / spans[i];
   }
 
+  /**
+   * The rate over the shortest window at least {@code seconds} long, or over the longest window
+   * with enough history where that one has too little; {@code NaN} when no window has enough.
+   */
+  double rateOver(double seconds) {
+    if (windows == 0) {
+      return Double.NaN;
+    }
+    int i = 0;
+    while (i < windows - 1 && QueueDepthScaler.RATE_WINDOWS_SECONDS.get(i) < seconds) {
+      i++;
+    }
+    return rate(i);
+  }
+
   /** The rate over the longest window with enough history; {@code NaN} when there is none. */
   double longestRate() {
     return windows == 0 ? Double.NaN : rate(windows - 1);

@@ -248,6 +248,31 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void aBurstThatFindsNoReplicaIsOrderedForAtTheRateTheLastOneCameAt() {
+    // Two minutes at 0.5 images/s every half hour: the silences outlast a cold start's price, so
+    // each burst finds no replica. A pod ordered after its first poll is ready only after the
+    // images of its start are late, so the first order is for the last burst's rate.
+    DoubleUnaryOperator rare = t -> t % 1800 < 120 ? 0.5 : 0;
+    run(scaler(new Priors(S, 60)), new Pods(0, S, 60), 0, 1800 * 4, rare, true);
+    List<Decision> fromZero = new ArrayList<>();
+    for (int i = 0; i < decisions.size(); i++) {
+      int before = i == 0 ? 0 : decisions.get(i - 1).desiredReplicas();
+      if (before == 0 && decisions.get(i).desiredReplicas() > 0) {
+        fromZero.add(decisions.get(i));
+      }
+    }
+    assertThat(fromZero).hasSize(4);
+    // The first burst has no burst before it: one pod for the image in the queue.
+    assertThat(fromZero.get(0).desiredReplicas()).isEqualTo(1);
+    // 0.5 images/s at 14.4 s per image is 7.2 replicas busy: the size that starts them within the
+    // wait budget, at once.
+    for (Decision onset : fromZero.subList(1, 4)) {
+      assertThat(onset.desiredReplicas()).isBetween(9, 14);
+      assertThat(onset.reason()).contains("the last burst came at");
+    }
+  }
+
+  @Test
   void keepsTheLastReplicaThroughSilencesThatUsuallyEndOnceItHasSeenThem() {
     // On/off traffic: two minutes at 0.5 images/s, then eight minutes of nothing, again and again.
     DoubleUnaryOperator onOff = t -> t % 600 < 120 ? 0.5 : 0;

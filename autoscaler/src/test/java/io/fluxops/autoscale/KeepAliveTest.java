@@ -72,32 +72,47 @@ class KeepAliveTest {
   void recordsAGapWhenALevelIsNeededAgainAndOnlyIdleTimeCounts() {
     List<LevelGaps> levels = List.of();
     // Needed at 0 (work in the queue, a recommendation of 3), then again 5 s and 400 s later.
-    levels = KeepAlive.observe(levels, 0, 3, true, 0.3, 0);
-    levels = KeepAlive.observe(levels, 5, 3, true, 0.3, 0);
-    levels = KeepAlive.observe(levels, 405, 2, true, 0.2, 0);
+    levels = KeepAlive.observe(levels, 0, 3, true, 0.3, 0, 60);
+    levels = KeepAlive.observe(levels, 5, 3, true, 0.3, 0, 60);
+    levels = KeepAlive.observe(levels, 405, 2, true, 0.2, 0, 60);
     assertThat(levels).extracting(LevelGaps::level).containsExactly(1, 2, 3);
     assertThat(levels.get(0).gaps()).containsExactly(400L);
     assertThat(levels.get(1).gaps()).containsExactly(400L);
     assertThat(levels.get(1).arrivalsPerSecond()).isEqualTo(0.2);
-    // Level 3 was not needed again: no gap yet, and the rate it last served at.
+    // Level 3 was not needed again: no gap yet, and the rate of its one busy period.
     assertThat(levels.get(2).gaps()).isEmpty();
     assertThat(levels.get(2).lastNeededEpochSecond()).isEqualTo(5);
     assertThat(levels.get(2).arrivalsPerSecond()).isEqualTo(0.3);
   }
 
   @Test
+  void aLevelKeepsTheRateItsBurstCameAtNotTheRateOfTheTailWhereItWasLastNeeded() {
+    List<LevelGaps> levels = List.of();
+    // A burst: its onset at 0.1/s, its peak at 0.6/s, a 40 s lull (shorter than the 60 s window),
+    // and its tail at 0.05/s, when the queue drains.
+    levels = KeepAlive.observe(levels, 0, 1, true, 0.1, 0, 60);
+    levels = KeepAlive.observe(levels, 5, 1, true, 0.6, 0, 60);
+    levels = KeepAlive.observe(levels, 45, 1, true, 0.05, 0, 60);
+    assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.6);
+    // After a silence as long as the window, the next burst's rate replaces it.
+    levels = KeepAlive.observe(levels, 105, 1, true, 0.2, 0, 60);
+    assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.2);
+    assertThat(levels.get(0).gaps()).containsExactly(40L, 60L);
+  }
+
+  @Test
   void theLastReplicaIsNeededByWorkNotByTheRecommendation() {
-    List<LevelGaps> levels = KeepAlive.observe(List.of(), 0, 1, false, 0.1, 0);
+    List<LevelGaps> levels = KeepAlive.observe(List.of(), 0, 1, false, 0.1, 0, 60);
     assertThat(levels).isEmpty();
   }
 
   @Test
   void levelsTheMinimumAlwaysKeepsAreNotTrackedSoAnIdleWorkloadChangesNothing() {
-    List<LevelGaps> levels = KeepAlive.observe(List.of(), 0, 2, true, 0.1, 2);
+    List<LevelGaps> levels = KeepAlive.observe(List.of(), 0, 2, true, 0.1, 2, 60);
     assertThat(levels).isEmpty();
-    List<LevelGaps> busy = KeepAlive.observe(List.of(), 0, 3, true, 0.1, 2);
+    List<LevelGaps> busy = KeepAlive.observe(List.of(), 0, 3, true, 0.1, 2, 60);
     assertThat(busy).extracting(LevelGaps::level).containsExactly(3);
-    assertThat(KeepAlive.observe(busy, 300, 2, false, 0, 2)).isEqualTo(busy);
+    assertThat(KeepAlive.observe(busy, 300, 2, false, 0, 2, 60)).isEqualTo(busy);
   }
 
   @Test
@@ -105,10 +120,10 @@ class KeepAliveTest {
     List<LevelGaps> levels = List.of();
     long now = 0;
     for (int i = 0; i < 20; i++) {
-      levels = KeepAlive.observe(levels, now, 1, true, 0.1, 0);
+      levels = KeepAlive.observe(levels, now, 1, true, 0.1, 0, 60);
       now += i == 19 ? 0 : 100 + i;
     }
-    levels = KeepAlive.observe(levels, now + 10_000, 1, true, 0.1, 0);
+    levels = KeepAlive.observe(levels, now + 10_000, 1, true, 0.1, 0, 60);
     List<Long> gaps = levels.get(0).gaps();
     assertThat(gaps).hasSize(LevelGaps.MAX_GAPS);
     assertThat(gaps.get(gaps.size() - 1)).isEqualTo(KeepAlive.LONGEST_SECONDS + 1);

@@ -578,7 +578,8 @@ public class AutoscalerStatus {
         "When the level was last needed (the first replica: work in the queue; the n-th: a recommendation of at least n).")
     private Long lastNeeded;
 
-    @JsonPropertyDescription("The arrival rate, images per second, when it was last needed.")
+    @JsonPropertyDescription(
+        "The highest arrival rate, images per second over a pod start, of the level's latest busy period (its needs with no gap as long as the scale-down window between them).")
     private Double arrivalsPerSecond;
 
     @JsonPropertyDescription(

@@ -91,8 +91,7 @@ class BenchmarkTest {
   @Test
   void onHeavyTailedTrafficTheLearnedKeepAliveKeeps99PercentWithinTheSlo() {
     // Before each replica's keep-alive was learned from its idle gaps: 96.2 %; learned from the
-    // gaps
-    // alone: 98.3 %, and 18.3 % over the SLO with 2-minute starts; with levels held past the
+    // gaps alone: 98.3 %, and 18.3 % over the SLO with 2-minute starts; with levels held past the
     // longest silence they have seen: 99.4 % and 11.5 % (BENCHMARKS.md).
     SimulationResult heavy = result("heavy-tailed", Benchmark.FLUXOPS);
     assertThat(heavy.shareWithinSlo()).isGreaterThanOrEqualTo(0.99);
@@ -123,8 +122,20 @@ class BenchmarkTest {
     int fixed = 0;
     List<Trace> traces = Benchmark.generatedTraces();
     for (Trace trace : traces) {
-      Benchmark.Verdict v =
-          Benchmark.verdict(trace, GpuType.RTX_4090, Benchmark.compare(trace, SETUP));
+      List<SimulationResult> results = Benchmark.compare(trace, SETUP);
+      Benchmark.Verdict v = Benchmark.verdict(trace, GpuType.RTX_4090, results);
+      // 99 % within the SLO wherever reactive scaling can reach it: all but a spike after an idle
+      // hour at zero. The heavy-tailed ones were at 97.9-98.9 % before a level was priced at the
+      // rate of its bursts and a burst at zero replicas ordered for at the last one's
+      // (BENCHMARKS.md).
+      if (!trace.name().startsWith("spike-after-idle")) {
+        SimulationResult fluxops =
+            results.stream()
+                .filter(r -> r.strategy().equals(Benchmark.FLUXOPS))
+                .findFirst()
+                .orElseThrow();
+        assertThat(fluxops.shareWithinSlo()).as(trace.name()).isGreaterThanOrEqualTo(0.99);
+      }
       fewer += v.fewerGpuHours() ? 1 : 0;
       noMore += v.noMoreOverSlo() ? 1 : 0;
       fixed += v.withinFivePercentOfFixed() ? 1 : 0;
