@@ -103,7 +103,8 @@ public final class FluxOpsOperator implements AutoCloseable {
     QueueScaling scaling = new QueueScaling(clock, new ScalingMetrics(registry));
     UsageCollection usage = new UsageCollection(config, clock, new UsageMetrics(registry));
     operator.register(
-        new FluxDeploymentReconciler(config, clock, scaling, usage, new FleetMetrics(registry)),
+        new FluxDeploymentReconciler(
+            config, clock, scaling, usage, new FleetMetrics(registry), closing::get),
         c -> {
           if (config.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();

@@ -69,6 +69,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -129,19 +130,26 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
   private final UsageCollection usage;
 
   private final FleetMetrics fleet;
+  private final BooleanSupplier stopping;
   private final ModelCacheObserver modelCache = new ModelCacheObserver(new LoaderStatusClient());
 
+  /**
+   * @param stopping true once the operator is closing: a reconcile it cuts short is no failure of
+   *     the FluxDeployment's and is not reported as one
+   */
   public FluxDeploymentReconciler(
       OperatorConfig config,
       Clock clock,
       QueueScaling scaling,
       UsageCollection usage,
-      FleetMetrics fleet) {
+      FleetMetrics fleet,
+      BooleanSupplier stopping) {
     this.config = config;
     this.clock = clock;
     this.scaling = scaling;
     this.usage = usage;
     this.fleet = fleet;
+    this.stopping = stopping;
     scaling.onDeleted(fleet::forget);
   }
 
@@ -366,12 +374,6 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
                     .delete());
   }
 
-  /**
-   * An autoscaled FluxDeployment whose Deployment this reconcile has just created is not in the
-   * informer's cache yet, so there was nothing to scale. The SDK does not reconcile again for the
-   * operator's own create, and a queue whose reading does not change (a Redis backlog with no pods
-   * to start) sends no event either: look again after one poll interval.
-   */
   /** Whether every failure in {@code e} is an HTTP 409 from the API server. */
   static boolean isConflict(Throwable e) {
     if (e instanceof AggregatedOperatorException aggregated) {
@@ -390,6 +392,12 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
     return false;
   }
 
+  /**
+   * An autoscaled FluxDeployment whose Deployment this reconcile has just created is not in the
+   * informer's cache yet, so there was nothing to scale. The SDK does not reconcile again for the
+   * operator's own create, and a queue whose reading does not change (a Redis backlog with no pods
+   * to start) sends no event either: look again after one poll interval.
+   */
   private static Optional<Duration> awaitingDeployment(
       FluxDeployment fd, ValidatedSpec spec, Optional<Decision> decision) {
     return spec.autoscaled() && !fd.getSpec().isPaused() && decision.isEmpty()
@@ -407,6 +415,14 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    if (stopping.getAsBoolean()) {
+      // The operator is closing (a rolling update, the Lease lost): its requests are cut short,
+      // and the next leader reconciles at once. A ReconcileError written now would turn Ready
+      // False on every FluxDeployment in flight, on every rollout of the operator.
+      LOG.info(
+          "Stopping: {} is left to the next operator ({})", ResourceID.fromResource(fd), message);
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     if (message.length() > MAX_ERROR_MESSAGE) {
       message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
     }
