@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * scale-down window, and {@code idleBeforeZero} for the last replica), never shortens it, and falls
  * back to it while a level has seen fewer than {@link #REPRESENTATIVE} gaps.
  *
+ * <p>The figures below for generated traces are for the traces the generator made before it mixed
+ * its seeds (BENCHMARKS.md).
+ *
  * <p>Pre-warming (Shahrad's other half: let a replica go and start it again before a long, regular
  * gap ends) is not done: on the committed and generated traces the gaps are either exponential
  * (on/off traffic) or spread over tens of minutes (bursts 15–45 minutes apart), so the window a
@@ -78,11 +81,12 @@ final class KeepAlive {
    * The idle gaps after a poll at {@code nowSecond}: every level from {@code minReplicas + 1} up to
    * {@link #MAX_LEVELS} that is needed now (the first while {@code queued}, the k-th while {@code
    * recommendation >= k}) closes its gap, and is stamped needed now. Its rate is the highest {@code
-   * arrivalsPerSecond} (the rate over a pod start) of its latest <i>busy period</i>, its needs with
-   * no gap of {@code busySeconds} (the scale-down window, which today's rule holds a replica
-   * through) between them: what a cold start costs is set by the rate a burst comes at, while the
-   * moment a level is last needed is the burst's tail, when the queue drains. Levels the minimum
-   * always keeps are not tracked, so nothing changes while the workload idles.
+   * arrivalsPerSecond} (the rate over the shortest window at least a pod start long: 80 s at 60 s
+   * starts) of its latest <i>busy period</i>, its needs with no gap of {@code busySeconds} (the
+   * scale-down window, which today's rule holds a replica through) between them: what a cold start
+   * costs is set by the rate a burst comes at, while the moment a level is last needed is the
+   * burst's tail, when the queue drains. Levels the minimum always keeps are not tracked, so
+   * nothing changes while the workload idles.
    */
   static List<LevelGaps> observe(
       List<LevelGaps> levels,
@@ -201,8 +205,8 @@ final class KeepAlive {
   }
 
   /**
-   * The highest rate over a pod start of {@code level}'s latest busy period (see {@link #observe}),
-   * 0 when it was never needed.
+   * The highest rate over a pod start (see {@link #observe}) of {@code level}'s latest busy period
+   * (see {@link #observe}), 0 when it was never needed.
    */
   static double arrivalsPerSecond(List<LevelGaps> levels, int level) {
     LevelGaps seen = find(levels, level);

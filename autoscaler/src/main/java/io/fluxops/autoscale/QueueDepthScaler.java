@@ -203,7 +203,8 @@ public final class QueueDepthScaler {
       // Work that finds no replica: a pod ordered at a later poll is ready only after the images
       // that arrive during its start are late, so the first order is for the last burst's rate.
       // Checked in the simulator at 60 s starts (RTX 4090): the generated heavy-tailed traces of
-      // seeds 101 and 202 kept 0.41 and 0.60 % of their images over the SLO (0.89 and 1.01 %
+      // seeds 101 and 202, as made before the generator mixed its seeds, kept 0.41 and 0.60 % of
+      // their images over the SLO (0.89 and 1.01 %
       // ordering on the poll's evidence alone); 60 s at 0.3 images/s every half hour 12.4 %
       // (26.5 %), at 0.1 GPU-hours fewer.
       double lastBurst = KeepAlive.arrivalsPerSecond(state.idleGaps(), 1);
@@ -425,7 +426,8 @@ public final class QueueDepthScaler {
   private double releaseCost(
       ScalerState state, int level, double podStart, double secondsPerImage) {
     // Deciding again within the same second (a shrink checked at the size it chose) is no poll of
-    // 0 s: the holds, and so the size, must not depend on it.
+    // 0 s: a second decision then prices a cold start with the default poll, as the first did
+    // after a poll of about that length.
     long sincePoll =
         state.last() == null ? 0 : clock.instant().getEpochSecond() - state.last().epochSecond();
     double poll =

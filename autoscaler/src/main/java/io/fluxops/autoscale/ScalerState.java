@@ -334,8 +334,9 @@ public record ScalerState(
    *
    * @param level the replica level, from 1
    * @param lastNeededEpochSecond when the level was last needed
-   * @param arrivalsPerSecond the highest arrival rate over a pod start in the level's latest busy
-   *     period: its needs with no gap as long as the scale-down window between them
+   * @param arrivalsPerSecond the highest arrival rate over a pod start (the shortest rate window
+   *     that long: 80 s at 60 s starts) in the level's latest busy period: its needs with no gap as
+   *     long as the scale-down window between them
    * @param gaps the most recent idle gaps in seconds, oldest first, at most {@link #MAX_GAPS}
    */
   public record LevelGaps(

@@ -579,7 +579,7 @@ public class AutoscalerStatus {
     private Long lastNeeded;
 
     @JsonPropertyDescription(
-        "The highest arrival rate, images per second over a pod start, of the level's latest busy period (its needs with no gap as long as the scale-down window between them).")
+        "The highest arrival rate, images per second over the shortest rate window at least a pod start long (80 s at 60 s starts), of the level's latest busy period (its needs with no gap as long as the scale-down window between them).")
     private Double arrivalsPerSecond;
 
     @JsonPropertyDescription(

@@ -415,16 +415,18 @@ public class FluxDeploymentReconciler implements Reconciler<FluxDeployment> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    if (message.length() > MAX_ERROR_MESSAGE) {
+      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
+    }
     if (stopping.getAsBoolean()) {
       // The operator is closing (a rolling update, the Lease lost): its requests are cut short,
       // and the next leader reconciles at once. A ReconcileError written now would turn Ready
       // False on every FluxDeployment in flight, on every rollout of the operator.
       LOG.info(
-          "Stopping: {} is left to the next operator ({})", ResourceID.fromResource(fd), message);
+          "Stopping: {} is left to the next operator that leads ({})",
+          ResourceID.fromResource(fd),
+          message);
       return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    if (message.length() > MAX_ERROR_MESSAGE) {
-      message = message.substring(0, MAX_ERROR_MESSAGE) + "...";
     }
     // Only the Ready condition changes: the rest of the status is what the last reconcile saw.
     FluxDeploymentStatus current =

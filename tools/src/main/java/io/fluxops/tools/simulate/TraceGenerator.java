@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -95,10 +96,12 @@ public final class TraceGenerator {
 
   /**
    * A trace of one of the {@link #NAMES}' shapes from another seed, its rates and lengths drawn
-   * from the seed as well, named {@code <shape>-<seed>}.
+   * from the seed as well, named {@code <shape>-<seed>}. The seed is mixed first: the first value a
+   * {@link Random} draws from nearby seeds is nearly the same (0.73 for every seed from 1 to 30 and
+   * for 101, 202 and 303), so each shape's first parameter, its rate, was one value for all seeds.
    */
   public static Trace generate(String shape, long seed) {
-    Random random = new Random(seed);
+    Random random = new Random(new SplittableRandom(seed).nextLong());
     String name = shape + "-" + seed;
     return switch (shape) {
       case "steady" -> {

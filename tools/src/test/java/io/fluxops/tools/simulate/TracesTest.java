@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TracesTest {
@@ -62,6 +64,22 @@ class TracesTest {
     Trace other = TraceGenerator.generate("ramped", 7);
     assertThat(other.name()).isEqualTo("ramped-7");
     assertThat(other.arrivals()).isNotEqualTo(TraceCsv.load("ramped").arrivals());
+  }
+
+  @Test
+  void tracesFromNearbySeedsDrawDifferentRates() {
+    // A steady trace's rate is its first draw, between 0.1 and 0.8 images/s: seeds next to each
+    // other must not give one rate (java.util.Random's first draws from them nearly coincide).
+    List<Double> rates = new ArrayList<>();
+    for (long seed : List.of(101L, 202L, 303L, 1L, 2L, 3L)) {
+      Trace steady = TraceGenerator.generate("steady", seed);
+      rates.add(steady.arrivals().stream().mapToInt(Trace.Arrival::images).sum() / 10_800.0);
+    }
+    assertThat(
+            rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                - rates.stream().mapToDouble(Double::doubleValue).min().orElseThrow())
+        .as("steady rates from six seeds: %s", rates)
+        .isGreaterThan(0.2);
   }
 
   @Test
