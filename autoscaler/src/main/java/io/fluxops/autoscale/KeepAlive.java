@@ -85,8 +85,12 @@ final class KeepAlive {
    * starts) of its latest <i>busy period</i>, its needs with no gap of {@code busySeconds} (the
    * scale-down window, which today's rule holds a replica through) between them: what a cold start
    * costs is set by the rate a burst comes at, while the moment a level is last needed is the
-   * burst's tail, when the queue drains. Levels the minimum always keeps are not tracked, so
-   * nothing changes while the workload idles.
+   * burst's tail, when the queue drains. A busy period can last hours (a day whose queue is never
+   * empty for a window): its rate is then the highest 80 s estimate of those hours, noise included.
+   * When a period opens, the one before is kept as the last burst ({@link #lastBurstPerSecond}). A
+   * level counts as needed by the recommendation as decided, so a first order for the last burst
+   * marks its levels needed too. Levels the minimum always keeps are not tracked, so nothing
+   * changes while the workload idles.
    */
   static List<LevelGaps> observe(
       List<LevelGaps> levels,
@@ -108,7 +112,7 @@ final class KeepAlive {
       LevelGaps seen = find(next, level);
       if (seen == null) {
         double rate = Double.isFinite(arrivalsPerSecond) ? arrivalsPerSecond : 0;
-        next.add(new LevelGaps(level, nowSecond, rate, List.of()));
+        next.add(new LevelGaps(level, nowSecond, rate, 0, List.of()));
         continue;
       }
       List<Long> gaps = new ArrayList<>(seen.gaps());
@@ -116,11 +120,14 @@ final class KeepAlive {
       if (gap >= MIN_GAP_SECONDS) {
         gaps.add(Math.min(gap, LONGEST_SECONDS + 1));
       }
-      double rate = seen.arrivalsPerSecond();
-      if (Double.isFinite(arrivalsPerSecond)) {
-        rate = gap < busySeconds ? Math.max(rate, arrivalsPerSecond) : arrivalsPerSecond;
-      }
-      next.set(next.indexOf(seen), new LevelGaps(level, nowSecond, rate, gaps));
+      // The boundary comes from the gap alone: a rate missing at a period's start (the first poll
+      // after a restart or an outage) must not carry the last burst's peak into the new period.
+      boolean opens = gap >= busySeconds;
+      double running = opens ? 0 : seen.arrivalsPerSecond();
+      double rate =
+          Double.isFinite(arrivalsPerSecond) ? Math.max(running, arrivalsPerSecond) : running;
+      double lastBurst = opens ? seen.arrivalsPerSecond() : seen.lastBurstPerSecond();
+      next.set(next.indexOf(seen), new LevelGaps(level, nowSecond, rate, lastBurst, gaps));
     }
     next.sort((a, b) -> Integer.compare(a.level(), b.level()));
     return next;
@@ -211,6 +218,23 @@ final class KeepAlive {
   static double arrivalsPerSecond(List<LevelGaps> levels, int level) {
     LevelGaps seen = find(levels, level);
     return seen == null ? 0 : seen.arrivalsPerSecond();
+  }
+
+  /**
+   * The rate of {@code level}'s last whole busy period at {@code nowSecond}: its latest one if that
+   * has ended (no need for {@code busySeconds}), else the one before, which the latest opened
+   * after. So a decision made again before the pods it ordered exist, or each poll of a workload
+   * held at zero, orders for the same burst as the first; 0 when none is known.
+   */
+  static double lastBurstPerSecond(
+      List<LevelGaps> levels, int level, long nowSecond, long busySeconds) {
+    LevelGaps seen = find(levels, level);
+    if (seen == null) {
+      return 0;
+    }
+    return nowSecond - seen.lastNeededEpochSecond() >= busySeconds
+        ? seen.arrivalsPerSecond()
+        : seen.lastBurstPerSecond();
   }
 
   private static LevelGaps find(List<LevelGaps> levels, int level) {

@@ -207,7 +207,9 @@ public final class QueueDepthScaler {
       // their images over the SLO (0.89 and 1.01 %
       // ordering on the poll's evidence alone); 60 s at 0.3 images/s every half hour 12.4 %
       // (26.5 %), at 0.1 GPU-hours fewer.
-      double lastBurst = KeepAlive.arrivalsPerSecond(state.idleGaps(), 1);
+      double lastBurst =
+          KeepAlive.lastBurstPerSecond(
+              state.idleGaps(), 1, now.getEpochSecond(), downWindow.getSeconds());
       int forBurst = policy.clamp(replicasAt(lastBurst, secondsPerImage, waitBudget(perImage)));
       if (forBurst > recommendation) {
         recommendation = forBurst;

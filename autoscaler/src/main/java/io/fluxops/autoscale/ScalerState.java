@@ -337,10 +337,16 @@ public record ScalerState(
    * @param arrivalsPerSecond the highest arrival rate over a pod start (the shortest rate window
    *     that long: 80 s at 60 s starts) in the level's latest busy period: its needs with no gap as
    *     long as the scale-down window between them
+   * @param lastBurstPerSecond the same for the busy period before the latest, 0 when none: what a
+   *     burst that finds no replica is ordered for while the latest period is the one it opens
    * @param gaps the most recent idle gaps in seconds, oldest first, at most {@link #MAX_GAPS}
    */
   public record LevelGaps(
-      int level, long lastNeededEpochSecond, double arrivalsPerSecond, List<Long> gaps) {
+      int level,
+      long lastNeededEpochSecond,
+      double arrivalsPerSecond,
+      double lastBurstPerSecond,
+      List<Long> gaps) {
 
     /** How many recent gaps a level keeps. */
     public static final int MAX_GAPS = 16;
@@ -357,6 +363,10 @@ public record ScalerState(
       if (!(arrivalsPerSecond >= 0) || Double.isInfinite(arrivalsPerSecond)) {
         throw new IllegalArgumentException(
             "an arrival rate is a finite number >= 0: " + arrivalsPerSecond);
+      }
+      if (!(lastBurstPerSecond >= 0) || Double.isInfinite(lastBurstPerSecond)) {
+        throw new IllegalArgumentException(
+            "an arrival rate is a finite number >= 0: " + lastBurstPerSecond);
       }
       Objects.requireNonNull(gaps, "gaps");
       for (Long gap : gaps) {

@@ -273,6 +273,27 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void theFirstOrderAtZeroStandsWhenTheScalerDecidesAgainBeforeThePodsExist() {
+    // As the operator does when its apply is retried, or while a model cache holds the workload
+    // at zero: the same reading again, and polls later, with no replica yet.
+    DoubleUnaryOperator rare = t -> t % 1800 < 120 ? 0.5 : 0;
+    QueueDepthScaler scaler = scaler(new Priors(S, 60));
+    Pods pods = run(scaler, new Pods(0, S, 60), 0, 1800 * 2, rare, true);
+    assertThat(pods.pods).isEmpty();
+    Replicas none = new Replicas(0, 0, 0);
+    clock.set(START.plusSeconds(3600));
+    Decision first = scaler.decide(state, Reading.of(2), none, ImageCount.of(pods.done));
+    Decision again = scaler.decide(first.state(), Reading.of(2), none, ImageCount.of(pods.done));
+    clock.set(START.plusSeconds(3605));
+    Decision held = scaler.decide(again.state(), Reading.of(4), none, ImageCount.of(pods.done));
+
+    assertThat(first.desiredReplicas()).isGreaterThan(4);
+    assertThat(first.reason()).contains("the last burst came at");
+    assertThat(again.desiredReplicas()).isEqualTo(first.desiredReplicas());
+    assertThat(held.desiredReplicas()).isGreaterThanOrEqualTo(first.desiredReplicas());
+  }
+
+  @Test
   void keepsTheLastReplicaThroughSilencesThatUsuallyEndOnceItHasSeenThem() {
     // On/off traffic: two minutes at 0.5 images/s, then eight minutes of nothing, again and again.
     DoubleUnaryOperator onOff = t -> t % 600 < 120 ? 0.5 : 0;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class KeepAliveTest {
 
   private static List<LevelGaps> level(int level, Long... gaps) {
-    return List.of(new LevelGaps(level, 1000, 0.2, List.of(gaps)));
+    return List.of(new LevelGaps(level, 1000, 0.2, 0, List.of(gaps)));
   }
 
   @Test
@@ -94,10 +94,32 @@ class KeepAliveTest {
     levels = KeepAlive.observe(levels, 5, 1, true, 0.6, 0, 60);
     levels = KeepAlive.observe(levels, 45, 1, true, 0.05, 0, 60);
     assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.6);
-    // After a silence as long as the window, the next burst's rate replaces it.
+    // After a silence as long as the window, the next burst's rate replaces it, and the burst
+    // before is kept as the last whole one: a burst at zero replicas is ordered for at its rate
+    // however often the scaler decides before the next period ends.
+    assertThat(KeepAlive.lastBurstPerSecond(levels, 1, 105, 60)).isEqualTo(0.6);
     levels = KeepAlive.observe(levels, 105, 1, true, 0.2, 0, 60);
     assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.2);
+    assertThat(levels.get(0).lastBurstPerSecond()).isEqualTo(0.6);
+    assertThat(KeepAlive.lastBurstPerSecond(levels, 1, 105, 60)).isEqualTo(0.6);
+    assertThat(KeepAlive.lastBurstPerSecond(levels, 1, 110, 60)).isEqualTo(0.6);
+    assertThat(KeepAlive.lastBurstPerSecond(levels, 1, 165, 60)).isEqualTo(0.2);
     assertThat(levels.get(0).gaps()).containsExactly(40L, 60L);
+  }
+
+  @Test
+  void aMissingRateNeitherEndsABusyPeriodNorCarriesOneIntoTheNext() {
+    List<LevelGaps> levels = KeepAlive.observe(List.of(), 0, 1, true, 0.6, 0, 60);
+    // No rate within the period (a poll gap cleared the arrivals): its peak stays.
+    levels = KeepAlive.observe(levels, 5, 1, true, Double.NaN, 0, 60);
+    assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.6);
+    // No rate at the next period's start (the first poll after a restart): the old peak is the
+    // last burst's, not the new period's.
+    levels = KeepAlive.observe(levels, 600, 1, true, Double.NaN, 0, 60);
+    assertThat(levels.get(0).arrivalsPerSecond()).isZero();
+    assertThat(levels.get(0).lastBurstPerSecond()).isEqualTo(0.6);
+    levels = KeepAlive.observe(levels, 605, 1, true, 0.1, 0, 60);
+    assertThat(levels.get(0).arrivalsPerSecond()).isEqualTo(0.1);
   }
 
   @Test
@@ -146,16 +168,16 @@ class KeepAliveTest {
 
   @Test
   void rejectsGapsThatCannotBe() {
-    assertThatThrownBy(() -> new LevelGaps(0, 0, 0, List.of()))
+    assertThatThrownBy(() -> new LevelGaps(0, 0, 0, 0, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LevelGaps(1, 0, Double.NaN, List.of()))
+    assertThatThrownBy(() -> new LevelGaps(1, 0, Double.NaN, 0, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new LevelGaps(1, 0, 0, List.of(-1L)))
+    assertThatThrownBy(() -> new LevelGaps(1, 0, 0, 0, List.of(-1L)))
         .isInstanceOf(IllegalArgumentException.class);
     List<Long> many = new ArrayList<>();
     for (long i = 0; i < 40; i++) {
       many.add(i);
     }
-    assertThat(new LevelGaps(1, 0, 0, many).gaps()).hasSize(LevelGaps.MAX_GAPS).startsWith(24L);
+    assertThat(new LevelGaps(1, 0, 0, 0, many).gaps()).hasSize(LevelGaps.MAX_GAPS).startsWith(24L);
   }
 }

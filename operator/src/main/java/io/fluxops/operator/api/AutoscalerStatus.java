@@ -583,6 +583,10 @@ public class AutoscalerStatus {
     private Double arrivalsPerSecond;
 
     @JsonPropertyDescription(
+        "The same rate for the busy period before the latest: what a burst that finds no replica is ordered for while the latest period is the one it opened. Absent in memories written before it was kept, and read as 0.")
+    private Double lastBurstPerSecond;
+
+    @JsonPropertyDescription(
         "The most recent idle gaps between two needs, in seconds, oldest first (at most 16).")
     private List<Long> gaps;
 
@@ -610,6 +614,14 @@ public class AutoscalerStatus {
       this.arrivalsPerSecond = arrivalsPerSecond;
     }
 
+    public Double getLastBurstPerSecond() {
+      return lastBurstPerSecond;
+    }
+
+    public void setLastBurstPerSecond(Double lastBurstPerSecond) {
+      this.lastBurstPerSecond = lastBurstPerSecond;
+    }
+
     public List<Long> getGaps() {
       return gaps;
     }
@@ -624,12 +636,13 @@ public class AutoscalerStatus {
           && Objects.equals(level, other.level)
           && Objects.equals(lastNeeded, other.lastNeeded)
           && Objects.equals(arrivalsPerSecond, other.arrivalsPerSecond)
+          && Objects.equals(lastBurstPerSecond, other.lastBurstPerSecond)
           && Objects.equals(gaps, other.gaps);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(level, lastNeeded, arrivalsPerSecond, gaps);
+      return Objects.hash(level, lastNeeded, arrivalsPerSecond, lastBurstPerSecond, gaps);
     }
   }
 }

@@ -120,6 +120,7 @@ final class ScalerStateStatus {
                     gaps.setLevel(g.level());
                     gaps.setLastNeeded(g.lastNeededEpochSecond());
                     gaps.setArrivalsPerSecond(g.arrivalsPerSecond());
+                    gaps.setLastBurstPerSecond(g.lastBurstPerSecond());
                     gaps.setGaps(g.gaps());
                     return gaps;
                   })
@@ -183,6 +184,7 @@ final class ScalerStateStatus {
                           g.getLevel(),
                           g.getLastNeeded(),
                           g.getArrivalsPerSecond(),
+                          g.getLastBurstPerSecond() == null ? 0 : g.getLastBurstPerSecond(),
                           list(g.getGaps())))
               .toList();
       return Optional.of(

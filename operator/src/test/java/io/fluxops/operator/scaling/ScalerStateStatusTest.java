@@ -23,8 +23,8 @@ class ScalerStateStatusTest {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
   /**
-   * A state with every part filled: a few minutes of a busy workload that paused for half a minute
-   * (an idle gap) and grew.
+   * A state with every part filled: a few minutes of a busy workload that paused for a minute and a
+   * half (an idle gap, long enough to end a busy period) and grew.
    */
   private static Decision busyDecision() {
     SimClock clock = new SimClock(Instant.parse("2026-03-01T12:00:00Z"));
@@ -36,11 +36,12 @@ class ScalerStateStatusTest {
     long images = 0;
     for (int poll = 0; poll < 60; poll++) {
       clock.set(clock.instant().plusSeconds(5));
-      images += poll % 3 == 0 ? 1 : 0;
+      boolean paused = poll >= 10 && poll < 28;
+      images += !paused && poll % 3 == 0 ? 1 : 0;
       decision =
           scaler.decide(
               state,
-              Reading.of(poll >= 10 && poll < 16 ? 0 : poll < 30 ? 3 : 14),
+              Reading.of(paused ? 0 : poll < 30 ? 3 : 14),
               new Replicas(current, Math.min(current, 2), Math.max(0, current - 2)),
               ImageCount.of(images));
       state = decision.state();
@@ -55,12 +56,17 @@ class ScalerStateStatusTest {
     assertThat(decision.state().arrivals()).isNotEmpty();
     assertThat(decision.state().podStart().orders()).isNotEmpty();
     assertThat(decision.state().idleGaps()).anyMatch(level -> !level.gaps().isEmpty());
+    assertThat(decision.state().idleGaps()).anyMatch(level -> level.lastBurstPerSecond() > 0);
     FluxDeploymentStatus status = new FluxDeploymentStatus();
     status.setAutoscaler(ScalerStateStatus.of(decision));
 
     FluxDeploymentStatus stored = JSON.unmarshal(JSON.asJson(status), FluxDeploymentStatus.class);
 
     assertThat(ScalerStateStatus.read(stored.getAutoscaler())).contains(decision.state());
+    // A memory written before the last burst was kept reads it as none.
+    stored.getAutoscaler().getMemory().getIdleGaps().forEach(g -> g.setLastBurstPerSecond(null));
+    assertThat(ScalerStateStatus.read(stored.getAutoscaler()).orElseThrow().idleGaps())
+        .allMatch(level -> level.lastBurstPerSecond() == 0);
     assertThat(stored.getAutoscaler().getBasis()).isEqualTo("arrivals");
     assertThat(stored.getAutoscaler().getSecondsPerImage()).isPositive();
   }
