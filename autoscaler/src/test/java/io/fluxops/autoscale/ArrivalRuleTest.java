@@ -294,6 +294,28 @@ class ArrivalRuleTest {
   }
 
   @Test
+  void theFirstOrderAtZeroStaysWithinMaxReplicasAndIsMadeOnAPartialReadingToo() {
+    DoubleUnaryOperator rare = t -> t % 1800 < 120 ? 0.5 : 0;
+    QueueDepthScaler capped =
+        new QueueDepthScaler(ScalingPolicy.withRange(0, 4), new Priors(S, 60), clock);
+    Pods pods = run(capped, new Pods(0, S, 60), 0, 1800 * 2, rare, true);
+    clock.set(START.plusSeconds(3600));
+    Replicas none = new Replicas(0, 0, 0);
+
+    // The last burst asked for 9-11 replicas; the policy allows 4.
+    Decision first = capped.decide(state, Reading.of(2), none, ImageCount.of(pods.done));
+    assertThat(first.desiredReplicas()).isEqualTo(4);
+    // A queue read from some sources only is at least that deep: it may grow the workload.
+    Decision partial =
+        capped.decide(
+            state,
+            Reading.partial(2, "1 of 2 pods did not answer"),
+            none,
+            ImageCount.of(pods.done));
+    assertThat(partial.desiredReplicas()).isEqualTo(4);
+  }
+
+  @Test
   void keepsTheLastReplicaThroughSilencesThatUsuallyEndOnceItHasSeenThem() {
     // On/off traffic: two minutes at 0.5 images/s, then eight minutes of nothing, again and again.
     DoubleUnaryOperator onOff = t -> t % 600 < 120 ? 0.5 : 0;

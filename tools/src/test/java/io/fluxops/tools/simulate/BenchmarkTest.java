@@ -97,7 +97,8 @@ class BenchmarkTest {
   void onHeavyTailedTrafficTheLearnedKeepAliveKeeps99PercentWithinTheSlo() {
     // Before each replica's keep-alive was learned from its idle gaps: 96.2 %; learned from the
     // gaps alone: 98.3 %, and 18.3 % over the SLO with 2-minute starts; with levels held past the
-    // longest silence they have seen: 99.4 % and 11.5 % (BENCHMARKS.md).
+    // longest silence they have seen: 99.4 % and 11.5 %; priced at their bursts' rate: 99.5 %
+    // (BENCHMARKS.md).
     SimulationResult heavy = result("heavy-tailed", Benchmark.FLUXOPS);
     assertThat(heavy.shareWithinSlo()).isGreaterThanOrEqualTo(0.99);
     Benchmark.Setup slow = SETUP.withStart(120);
