@@ -212,8 +212,8 @@ final class KeepAlive {
   }
 
   /**
-   * The highest rate over a pod start (see {@link #observe}) of {@code level}'s latest busy period
-   * (see {@link #observe}), 0 when it was never needed.
+   * The highest rate over a pod start of {@code level}'s latest busy period (see {@link #observe}),
+   * 0 when it was never needed.
    */
   static double arrivalsPerSecond(List<LevelGaps> levels, int level) {
     LevelGaps seen = find(levels, level);

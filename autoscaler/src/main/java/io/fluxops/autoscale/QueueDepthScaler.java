@@ -204,13 +204,13 @@ public final class QueueDepthScaler {
       // that arrive during its start are late, so the first order is for the last burst's rate.
       // Checked in the simulator at 60 s starts (RTX 4090): the generated heavy-tailed traces of
       // seeds 101 and 202, as made before the generator mixed its seeds, kept 0.41 and 0.60 % of
-      // their images over the SLO (0.89 and 1.01 %
-      // ordering on the poll's evidence alone); 60 s at 0.3 images/s every half hour 12.4 %
-      // (26.5 %), at 0.1 GPU-hours fewer.
+      // their images over the SLO (0.89 and 1.01 % ordering on the poll's evidence alone); 60 s at
+      // 0.3 images/s every half hour 12.4 % (26.5 %), at 0.1 GPU-hours fewer.
       double lastBurst =
           KeepAlive.lastBurstPerSecond(
               state.idleGaps(), 1, now.getEpochSecond(), downWindow.getSeconds());
-      int forBurst = policy.clamp(replicasAt(lastBurst, secondsPerImage, waitBudget(perImage)));
+      int forBurst =
+          policy.clamp(replicasAt(lastBurst, secondsPerImage, waitBudget(secondsPerImage)));
       if (forBurst > recommendation) {
         recommendation = forBurst;
         recommendedFor =

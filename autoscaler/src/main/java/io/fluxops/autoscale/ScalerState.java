@@ -360,14 +360,8 @@ public record ScalerState(
                 + ", "
                 + lastNeededEpochSecond);
       }
-      if (!(arrivalsPerSecond >= 0) || Double.isInfinite(arrivalsPerSecond)) {
-        throw new IllegalArgumentException(
-            "an arrival rate is a finite number >= 0: " + arrivalsPerSecond);
-      }
-      if (!(lastBurstPerSecond >= 0) || Double.isInfinite(lastBurstPerSecond)) {
-        throw new IllegalArgumentException(
-            "an arrival rate is a finite number >= 0: " + lastBurstPerSecond);
-      }
+      requireRate(arrivalsPerSecond);
+      requireRate(lastBurstPerSecond);
       Objects.requireNonNull(gaps, "gaps");
       for (Long gap : gaps) {
         if (gap == null || gap < 0) {
@@ -414,6 +408,12 @@ public record ScalerState(
         lastScale,
         0,
         List.of());
+  }
+
+  private static void requireRate(double perSecond) {
+    if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+      throw new IllegalArgumentException("an arrival rate is a finite number >= 0: " + perSecond);
+    }
   }
 
   private static void requireDepth(double depth) {
